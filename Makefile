@@ -1,0 +1,84 @@
+# Werkmaatje: `make run` starts everything, `make test` runs every test tier.
+# Every target does the set-up it needs, idempotently.
+
+SHELL := /bin/bash
+PYTHON310 ?= $(firstword $(shell command -v python3.10 2>/dev/null && python3.10 -V >/dev/null 2>&1 && echo python3.10) $(wildcard $(HOME)/.pyenv/versions/3.10*/bin/python3.10) $(wildcard /usr/bin/python3.10))
+VENV := .venv
+PY := $(VENV)/bin/python
+RASA := $(VENV)/bin/rasa
+MODEL := models/werkmaatje.tar.gz
+SPACY_NL := build/spacy_nl/meta.json
+PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
+MO := $(PO:.po=.mo)
+TRAINING := config.yml $(wildcard domain/*.yml) $(wildcard data/nlu/*.yml data/rules/*.yml data/stories/*.yml)
+
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: setup run shell test lint unit validate train core-test nlu-test e2e nlu-report lock locales db clean
+
+setup: $(VENV)/.installed $(SPACY_NL) $(MO) db $(MODEL)
+
+$(VENV)/.installed: requirements.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (rasa 3.6 does not run on 3.11)"; exit 1; }
+	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.9.5
+	$(VENV)/bin/uv pip sync --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip install --python $(PY) --no-deps -e .
+	touch $@
+
+$(SPACY_NL): $(VENV)/.installed bot/nlp/build.py
+	$(PY) -m bot.nlp.build build/spacy_nl
+
+locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy -D messages -i $< -o $@
+
+locales: $(VENV)/.installed  ## re-extract texts from the code and update the catalogues
+	$(VENV)/bin/pybabel extract -F babel.cfg --no-location -o locales/messages.pot bot actions
+	$(VENV)/bin/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching
+
+db: $(VENV)/.installed
+	$(VENV)/bin/alembic upgrade head
+
+$(MODEL): $(TRAINING) $(SPACY_NL)
+	$(RASA) train --domain domain --data data --fixed-model-name werkmaatje --out models
+
+train: $(MODEL)
+
+run: setup
+	$(PY) -m bot.cli run
+
+shell: setup
+	$(PY) -m bot.cli shell
+
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile requirements.in --python-version 3.10 -o requirements.lock
+
+# Test tiers, cheapest first: a failing fast check stops the run early.
+test: lint unit validate core-test e2e nlu-test
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check bot actions tests
+	$(VENV)/bin/ruff format --check bot actions tests
+
+unit: setup
+	$(VENV)/bin/pytest -q tests/unit
+
+validate: setup
+	$(RASA) data validate --fail-on-warnings --domain domain --data data
+
+core-test: setup
+	$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors --out var/results/core
+
+e2e: setup
+	$(VENV)/bin/pytest -q tests/integration
+
+nlu-test: setup
+	$(VENV)/bin/pytest -q tests/nlu
+
+nlu-report: setup  ## 5-fold cross-validation; writes var/results/nlu and docs/nlu.md figures
+	$(PY) -m bot.nlp.evaluate
+
+clean:
+	rm -rf $(VENV) build models var/results

@@ -1,0 +1,34 @@
+"""Small helpers shared by the actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.i18n import region_or_default
+
+PROFILE_SLOTS = ("region", "consent", "onboarded")
+
+
+def region_of(tracker: Tracker) -> str:
+    return region_or_default(tracker.get_slot("region"))
+
+
+def start_metadata(tracker: Tracker) -> dict[str, Any]:
+    metadata = tracker.get_slot("session_started_metadata") or {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def channel_of(tracker: Tracker) -> str:
+    """The channel the user writes on; our channels also put it in the metadata."""
+    channel = start_metadata(tracker).get("channel") or tracker.get_latest_input_channel()
+    return str(channel or "unknown")[:32]
+
+
+def is_onboarded(consent: bool | None, region: str | None) -> bool:
+    return consent is not None and region is not None
+
+
+def domain_has_response(domain: dict[str, Any], name: str) -> bool:
+    return name in (domain.get("responses") or {})

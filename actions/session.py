@@ -1,0 +1,41 @@
+"""Session start: reload what the user told us before, and disclose we are a program."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.common import channel_of, is_onboarded, start_metadata
+from bot.regions import parse_region
+from bot.store import jobseekers
+from bot.store.db import run_db
+
+
+class ActionSessionStart(Action):
+    def name(self) -> str:
+        return "action_session_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        metadata = start_metadata(tracker)
+        # A deep link (/start be) or the web page may preset the region.
+        region = parse_region(str(metadata.get("region") or "")) if metadata else None
+        profile = await run_db(jobseekers.touch, tracker.sender_id, channel_of(tracker), region)
+        if not profile.disclosed:
+            # EU AI Act art. 50: say at the first contact that this is a program.
+            dispatcher.utter_message(response="utter_disclosure")
+            await run_db(jobseekers.mark_disclosed, tracker.sender_id)
+        events: list[EventType] = [SessionStarted()]
+        if metadata:
+            events.append(SlotSet("session_started_metadata", metadata))
+        events += [
+            SlotSet("region", profile.region),
+            SlotSet("consent", profile.consent),
+            SlotSet("onboarded", is_onboarded(profile.consent, profile.region)),
+            ActionExecuted("action_listen"),
+        ]
+        return events

@@ -1,0 +1,55 @@
+"""Settings from environment variables, with embedded defaults for a laptop.
+
+Secrets never live in the repository: when an environment variable is missing
+we generate a random value once and keep it under ``var/`` (ignored by git).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(os.environ.get("WERKMAATJE_VAR_DIR", PROJECT_ROOT / "var"))
+LOCALES_DIR = PROJECT_ROOT / "locales"
+CONTENT_DIR = PROJECT_ROOT / "data" / "content"
+
+REGIONS = ("nl_NL", "nl_BE")
+DEFAULT_REGION = "nl_NL"
+
+
+def _secret(name: str) -> str:
+    """Read a secret from the environment, or a generated local one for development."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = VAR_DIR / "secrets" / name.lower()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    pseudonym_key: str
+    rasa_api_token: str
+    rasa_port: int
+    action_port: int
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    default_db = f"sqlite:///{VAR_DIR / 'werkmaatje.db'}"
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL", default_db),
+        pseudonym_key=_secret("WERKMAATJE_PSEUDONYM_KEY"),
+        rasa_api_token=_secret("RASA_API_TOKEN"),
+        rasa_port=int(os.environ.get("RASA_PORT", "5005")),
+        action_port=int(os.environ.get("ACTION_PORT", "5055")),
+    )

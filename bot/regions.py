@@ -1,0 +1,77 @@
+"""Recognise the user's region (Nederland / Vlaanderen) in typed text or a start parameter."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bot.config import REGIONS
+
+_BELGIUM = {
+    "vlaanderen",
+    "belgie",
+    "belgium",
+    "be",
+    "vl",
+    "vlaams",
+    "vlaamse",
+    "nl_be",
+    "nl-be",
+    "brussel",
+    "antwerpen",
+    "gent",
+    "brugge",
+    "leuven",
+    "hasselt",
+    "mechelen",
+    "kortrijk",
+    "genk",
+    "oostende",
+    "aalst",
+    "vdab",
+    "itsme",
+}
+_NETHERLANDS = {
+    "nederland",
+    "nl",
+    "holland",
+    "nl_nl",
+    "nl-nl",
+    "amsterdam",
+    "rotterdam",
+    "utrecht",
+    "den haag",
+    "eindhoven",
+    "groningen",
+    "tilburg",
+    "almere",
+    "breda",
+    "nijmegen",
+    "arnhem",
+    "zwolle",
+    "uwv",
+    "digid",
+}
+
+
+def _normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"\s+", " ", text.lower()).strip()
+
+
+def parse_region(text: str | None) -> str | None:
+    """Return ``nl_NL``, ``nl_BE`` or ``None`` when the text names no region clearly."""
+    if not text:
+        return None
+    text = _normalise(text)
+    if text in (region.lower() for region in REGIONS):
+        return next(r for r in REGIONS if r.lower() == text)
+    words = set(re.findall(r"[a-z_\-]+", text))
+    phrases = words | {text}
+    if "den haag" in text:
+        phrases.add("den haag")
+    belgium = bool(phrases & _BELGIUM)
+    netherlands = bool(phrases & _NETHERLANDS)
+    if belgium == netherlands:
+        return None
+    return "nl_BE" if belgium else "nl_NL"

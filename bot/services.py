@@ -1,0 +1,118 @@
+"""Start and stop the processes that make up the system (used by the CLI and tests)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT, VAR_DIR, settings
+
+VENV_BIN = Path(sys.executable).parent
+MODEL = PROJECT_ROOT / "models" / "werkmaatje.tar.gz"
+
+
+@dataclass
+class Service:
+    name: str
+    command: list[str]
+    health_url: str
+    process: subprocess.Popen[bytes] | None = None
+    log_path: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.log_path = VAR_DIR / "logs" / f"{self.name}.log"
+
+    def start(self, env: dict[str, str]) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            self.command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+
+    def healthy(self) -> bool:
+        try:
+            with urllib.request.urlopen(self.health_url, timeout=2) as response:
+                return bool(response.status == 200)
+        except OSError:
+            return False
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        if self.alive():
+            assert self.process is not None
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def action_server() -> Service:
+    port = settings().action_port
+    return Service(
+        "actions",
+        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
+        f"http://localhost:{port}/health",
+    )
+
+
+def rasa_server(model: Path = MODEL) -> Service:
+    port = settings().rasa_port
+    return Service(
+        "rasa",
+        [
+            str(VENV_BIN / "rasa"),
+            "run",
+            "--model",
+            str(model),
+            "--port",
+            str(port),
+            "--enable-api",
+            "--auth-token",
+            settings().rasa_api_token,
+            "--credentials",
+            "credentials.yml",
+            "--endpoints",
+            "endpoints.yml",
+        ],
+        f"http://localhost:{port}/",
+    )
+
+
+def service_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+@contextmanager
+def running(services: list[Service], timeout: float = 240) -> Iterator[list[Service]]:
+    """Start the services, wait until each answers its health check, stop them after."""
+    env = service_env()
+    try:
+        for service in services:
+            service.start(env)
+        deadline = time.monotonic() + timeout
+        for service in services:
+            while not service.healthy():
+                if not service.alive():
+                    raise RuntimeError(f"{service.name} stopped; see {service.log_path}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{service.name} not up after {timeout} s")
+                time.sleep(0.5)
+        yield services
+    finally:
+        for service in reversed(services):
+            service.stop()

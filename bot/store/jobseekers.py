@@ -1,0 +1,149 @@
+"""Queries about job-seekers: profile, consent, progress log, coach requests.
+
+Every function is synchronous and short; async callers wrap them in
+:func:`bot.store.db.run_db`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.store.db import session_scope
+from bot.store.models import ChannelIdentity, CoachRequest, JobSeeker, ProgressEvent, utcnow
+from bot.store.pseudonym import pseudonym
+
+
+@dataclass(frozen=True)
+class Profile:
+    id: str
+    region: str | None
+    consent: bool | None
+    disclosed: bool
+    first_seen: datetime
+    is_new: bool
+
+
+def _profile(row: JobSeeker, is_new: bool) -> Profile:
+    return Profile(
+        id=row.id,
+        region=row.region,
+        consent=row.consent,
+        disclosed=row.disclosed_at is not None,
+        first_seen=row.first_seen,
+        is_new=is_new,
+    )
+
+
+def touch(sender_id: str, channel: str, region: str | None = None) -> Profile:
+    """Create or update the job-seeker behind a channel address; return the profile."""
+    try:
+        return _touch(sender_id, channel, region)
+    except IntegrityError:  # a parallel first message created the row just now
+        return _touch(sender_id, channel, region)
+
+
+def _touch(sender_id: str, channel: str, region: str | None) -> Profile:
+    jid = pseudonym(sender_id)
+    with session_scope() as session:
+        row = session.get(JobSeeker, jid)
+        is_new = row is None
+        if row is None:
+            row = JobSeeker(id=jid, channel=channel, region=region)
+            session.add(row)
+            session.flush()  # the identity row points at this one
+            session.add(ChannelIdentity(jobseeker_id=jid, channel=channel, sender_id=sender_id))
+        else:
+            row.last_seen = utcnow()
+            if region:
+                row.region = region
+        session.flush()
+        return _profile(row, is_new)
+
+
+def get_profile(sender_id: str) -> Profile | None:
+    with session_scope() as session:
+        row = session.get(JobSeeker, pseudonym(sender_id))
+        return _profile(row, False) if row else None
+
+
+def _row(session: Session, sender_id: str) -> JobSeeker:
+    """The job-seeker's row, created when missing (e.g. after a database reset)."""
+    jid = pseudonym(sender_id)
+    row = session.get(JobSeeker, jid)
+    if row is None:
+        row = JobSeeker(id=jid, channel="unknown")
+        session.add(row)
+        session.flush()
+    return row
+
+
+def _update(sender_id: str, **values: Any) -> None:
+    with session_scope() as session:
+        row = _row(session, sender_id)
+        for key, value in values.items():
+            setattr(row, key, value)
+
+
+def mark_disclosed(sender_id: str) -> None:
+    _update(sender_id, disclosed_at=utcnow())
+
+
+def set_region(sender_id: str, region: str) -> None:
+    _update(sender_id, region=region)
+
+
+def set_consent(sender_id: str, consent: bool) -> None:
+    _update(sender_id, consent=consent, consent_changed_at=utcnow())
+
+
+def log_progress(sender_id: str, kind: str, data: dict[str, Any] | None = None) -> bool:
+    """Append a progress event, but only with consent. Returns whether it was stored."""
+    jid = pseudonym(sender_id)
+    with session_scope() as session:
+        row = session.get(JobSeeker, jid)
+        if row is None or row.consent is not True:
+            return False
+        session.add(ProgressEvent(jobseeker_id=jid, kind=kind, data=data or {}))
+        return True
+
+
+def progress_counts(sender_id: str) -> dict[str, int]:
+    jid = pseudonym(sender_id)
+    with session_scope() as session:
+        rows = session.execute(
+            select(ProgressEvent.kind, func.count())
+            .where(ProgressEvent.jobseeker_id == jid)
+            .group_by(ProgressEvent.kind)
+        ).all()
+        return {kind: count for kind, count in rows}
+
+
+def request_coach(
+    sender_id: str, reason: str, summary: str | None = None, priority: str = "normal"
+) -> int:
+    """Record that the job-seeker needs a person. Returns the request id.
+
+    An open request for the same reason is reused, so pressing the button twice
+    does not put the user twice in a coach's queue.
+    """
+    with session_scope() as session:
+        jid = _row(session, sender_id).id
+        existing = session.execute(
+            select(CoachRequest).where(
+                CoachRequest.jobseeker_id == jid,
+                CoachRequest.reason == reason,
+                CoachRequest.status == "waiting",
+            )
+        ).scalar_one_or_none()
+        if existing is not None:
+            return int(existing.id)
+        request = CoachRequest(jobseeker_id=jid, reason=reason, summary=summary, priority=priority)
+        session.add(request)
+        session.flush()
+        return int(request.id)

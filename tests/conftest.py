@@ -1,0 +1,26 @@
+"""Every test run gets its own SQLite database and secrets under a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+_TMP = Path(tempfile.mkdtemp(prefix="werkmaatje-test-"))
+os.environ["WERKMAATJE_VAR_DIR"] = str(_TMP)
+os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'test.db'}"
+os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def migrate() -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    command.upgrade(Config(str(PROJECT_ROOT / "alembic.ini")), "head")
+
+
+migrate()

@@ -1,0 +1,253 @@
+"""Custom actions against tracker fixtures and the real domain, on a real SQLite database."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import select
+
+from actions.fallback import ActionDefaultAskAffirmation
+from actions.journey import ActionPrivacySummary, ActionRequestErasure, ActionShowProgress
+from actions.onboarding import ActionOnboardingDone, ValidateOnboardingForm
+from actions.session import ActionSessionStart
+from actions.simpler import ActionExplainSimpler
+from actions.support import ActionCrisis, ActionRequestCoach
+from bot.store import jobseekers
+from bot.store.db import session_scope
+from bot.store.models import CoachRequest, ProgressEvent
+from bot.store.pseudonym import pseudonym
+from tests.unit.trackers import bot_event, domain, from_fixture, tracker
+
+DOMAIN = domain()
+
+
+def run(action: Any, tracker_: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
+    return dispatcher.messages, events
+
+
+def responses(messages: list[dict[str, Any]]) -> list[str]:
+    return [m.get("response") or m.get("text") for m in messages]
+
+
+def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+# --- session start ---------------------------------------------------------
+
+
+def test_new_user_gets_the_disclosure_once() -> None:
+    t = tracker()
+    messages, events = run(ActionSessionStart(), t)
+    assert responses(messages) == ["utter_disclosure"]
+    assert events[0]["event"] == "session_started"
+    assert (events[-1]["event"], events[-1]["name"]) == ("action", "action_listen")
+    assert slots(events) == {"region": None, "consent": None, "onboarded": False}
+    again, _ = run(ActionSessionStart(), tracker(sender_id=t.sender_id))
+    assert again == []
+
+
+def test_returning_user_gets_profile_slots_back() -> None:
+    t = tracker()
+    jobseekers.touch(t.sender_id, "rest")
+    jobseekers.mark_disclosed(t.sender_id)
+    jobseekers.set_consent(t.sender_id, True)
+    jobseekers.set_region(t.sender_id, "nl_BE")
+    messages, events = run(ActionSessionStart(), t)
+    assert messages == []
+    assert slots(events) == {"region": "nl_BE", "consent": True, "onboarded": True}
+
+
+def test_start_parameter_sets_the_region() -> None:
+    t = tracker(metadata={"region": "be", "channel": "telegram"})
+    _, events = run(ActionSessionStart(), t)
+    assert slots(events)["region"] == "nl_BE"
+    assert slots(events)["session_started_metadata"] == {"region": "be", "channel": "telegram"}
+    assert jobseekers.get_profile(t.sender_id).region == "nl_BE"
+
+
+# --- ik snap het niet --------------------------------------------------------
+
+
+def test_not_understood_gives_the_simple_variant_of_the_question() -> None:
+    messages, _ = run(ActionExplainSimpler(), from_fixture("tracker_consent_question.json"))
+    assert responses(messages) == ["utter_ask_consent_simple"]
+
+
+def test_not_understood_twice_repeats_simple_words_and_offers_a_person() -> None:
+    t = tracker(events=[bot_event("utter_ask_consent_simple")])
+    messages, _ = run(ActionExplainSimpler(), t)
+    assert responses(messages) == ["utter_ask_consent_simple", "utter_still_hard"]
+
+
+def test_not_understood_repeats_a_text_without_simple_variant() -> None:
+    buttons = [{"title": "Ja", "payload": "/affirm"}]
+    t = tracker(events=[bot_event("utter_greet_back", "Hoi daar!", buttons)])
+    messages, _ = run(ActionExplainSimpler(), t)
+    assert messages[0]["response"] == "utter_explain_again"
+    assert messages[1]["text"] == "Hoi daar!" and messages[1]["buttons"] == buttons
+
+
+def test_not_understood_at_the_start_explains_what_i_do() -> None:
+    messages, _ = run(ActionExplainSimpler(), tracker(events=[{"event": "session_started"}]))
+    assert responses(messages) == ["utter_capabilities_simple", "utter_menu_simple"]
+
+
+# --- onboarding ----------------------------------------------------------------
+
+
+def test_region_validation_reads_typed_answers() -> None:
+    dispatcher = CollectingDispatcher()
+    form = ValidateOnboardingForm()
+    assert form.validate_region("ik woon in Gent", dispatcher, tracker(), DOMAIN) == {
+        "region": "nl_BE"
+    }
+    assert form.validate_region("nl_NL", dispatcher, tracker(), DOMAIN) == {"region": "nl_NL"}
+    assert dispatcher.messages == []
+    assert form.validate_region("banaan", dispatcher, tracker(), DOMAIN) == {"region": None}
+    assert responses(dispatcher.messages) == ["utter_region_unknown"]
+
+
+def test_onboarding_done_with_consent_logs_progress() -> None:
+    t = tracker(slots={"consent": True, "region": "nl_NL"})
+    jobseekers.touch(t.sender_id, "rest")
+    messages, events = run(ActionOnboardingDone(), t)
+    assert responses(messages) == ["utter_consent_given", "utter_menu"]
+    assert slots(events) == {"onboarded": True}
+    profile = jobseekers.get_profile(t.sender_id)
+    assert (profile.consent, profile.region) == (True, "nl_NL")
+    assert jobseekers.progress_counts(t.sender_id) == {"onboarded": 1}
+
+
+def test_onboarding_done_without_consent_stores_no_progress() -> None:
+    t = tracker(slots={"consent": False, "region": "nl_BE"})
+    jobseekers.touch(t.sender_id, "rest")
+    messages, _ = run(ActionOnboardingDone(), t)
+    assert responses(messages) == ["utter_consent_refused", "utter_menu"]
+    with session_scope() as session:
+        stored = session.execute(
+            select(ProgressEvent).where(ProgressEvent.jobseeker_id == pseudonym(t.sender_id))
+        ).all()
+    assert stored == []
+
+
+# --- coach, crisis, fallback ---------------------------------------------------
+
+
+def test_coach_request_is_recorded_and_said_honestly() -> None:
+    t = tracker(intent="request_coach")
+    messages, _ = run(ActionRequestCoach(), t)
+    assert responses(messages) == ["utter_coach_requested"]
+    with session_scope() as session:
+        row = session.execute(
+            select(CoachRequest).where(CoachRequest.jobseeker_id == pseudonym(t.sender_id))
+        ).scalar_one()
+    assert (row.reason, row.priority, row.status) == ("request", "normal", "waiting")
+
+
+def test_coach_request_after_a_problem_keeps_the_topic() -> None:
+    t = tracker(intent="affirm", slots={"topic": "schulden"})
+    run(ActionRequestCoach(), t)
+    with session_scope() as session:
+        row = session.execute(
+            select(CoachRequest).where(CoachRequest.jobseeker_id == pseudonym(t.sender_id))
+        ).scalar_one()
+    assert row.reason == "problem:schulden"
+
+
+def test_crisis_leaves_the_form_and_is_urgent() -> None:
+    t = tracker(intent="crisis", slots={"region": "nl_BE"})
+    messages, events = run(ActionCrisis(), t)
+    assert responses(messages) == ["utter_crisis", "utter_crisis_coach"]
+    assert {"event": "active_loop", "name": None} in [
+        {"event": e["event"], "name": e.get("name")} for e in events
+    ]
+    with session_scope() as session:
+        row = session.execute(
+            select(CoachRequest).where(CoachRequest.jobseeker_id == pseudonym(t.sender_id))
+        ).scalar_one()
+    assert (row.reason, row.priority) == ("crisis", "urgent")
+
+
+def test_crisis_text_names_the_right_line_per_region() -> None:
+    variations = DOMAIN["responses"]["utter_crisis"]
+    flemish = next(v for v in variations if v.get("condition"))
+    dutch = next(v for v in variations if not v.get("condition"))
+    assert "1813" in flemish["text"] and "112" in flemish["text"] and "113" not in flemish["text"]
+    assert "113" in dutch["text"] and "0800-0113" in dutch["text"] and "112" in dutch["text"]
+
+
+def test_affirmation_question_is_dutch_and_skips_the_fallback_intent() -> None:
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.55},
+        {"name": "request_coach", "confidence": 0.41},
+    ]
+    messages, _ = run(
+        ActionDefaultAskAffirmation(), tracker(intent="nlu_fallback", ranking=ranking)
+    )
+    assert messages[0]["text"] == "Wil je met een coach praten?"
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_coach", "/out_of_scope"]
+
+
+def test_affirmation_without_a_sensible_guess_asks_to_rephrase() -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.6}, {"name": "inform", "confidence": 0.2}]
+    messages, _ = run(
+        ActionDefaultAskAffirmation(), tracker(intent="nlu_fallback", ranking=ranking)
+    )
+    assert responses(messages) == ["utter_ask_rephrase"]
+
+
+def test_affirmation_in_flemish() -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 0.6}, {"name": "pause", "confidence": 0.3}]
+    t = tracker(intent="nlu_fallback", ranking=ranking, slots={"region": "nl_BE"})
+    messages, _ = run(ActionDefaultAskAffirmation(), t)
+    assert messages[0]["text"] == "Wil je later verder doen?"
+    assert messages[0]["buttons"][1]["title"] == "Neen, iets anders"
+
+
+# --- progress and privacy ------------------------------------------------------
+
+
+def test_progress_without_consent_offers_to_change_it() -> None:
+    t = tracker()
+    jobseekers.touch(t.sender_id, "rest")
+    messages, _ = run(ActionShowProgress(), t)
+    assert "Ik bewaar je voortgang niet" in messages[0]["text"]
+    assert responses(messages)[-1] == "utter_ask_change_consent"
+
+
+def test_progress_with_consent_shows_the_start_date_in_words() -> None:
+    t = tracker(slots={"region": "nl_NL"})
+    jobseekers.touch(t.sender_id, "rest")
+    jobseekers.set_consent(t.sender_id, True)
+    jobseekers.log_progress(t.sender_id, "onboarded")
+    messages, _ = run(ActionShowProgress(), t)
+    text = messages[0]["text"]
+    assert "Je kwam hier voor het eerst op " in text and "Ik heb 1 stap van je bewaard." in text
+    weekdays = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+    assert any(day in text for day in weekdays)
+
+
+def test_privacy_summary_says_what_is_stored() -> None:
+    t = tracker(slots={"region": "nl_BE"})
+    jobseekers.touch(t.sender_id, "rest", "nl_BE")
+    jobseekers.set_consent(t.sender_id, False)
+    messages, _ = run(ActionPrivacySummary(), t)
+    text = messages[0]["text"]
+    assert "Je woont in Vlaanderen." in text
+    assert "Je voortgang bewaar ik niet." in text
+    assert responses(messages)[-1] == "utter_ask_change_consent"
+
+
+def test_erasure_request_stops_storing_at_once() -> None:
+    t = tracker()
+    jobseekers.touch(t.sender_id, "rest")
+    jobseekers.set_consent(t.sender_id, True)
+    messages, events = run(ActionRequestErasure(), t)
+    assert responses(messages) == ["utter_erasure_requested"]
+    assert slots(events) == {"consent": False}
+    assert jobseekers.log_progress(t.sender_id, "anything") is False
