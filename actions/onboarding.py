@@ -8,6 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import channel_of
 from bot.regions import parse_region
 from bot.store import jobseekers
 from bot.store.db import run_db
@@ -39,18 +40,18 @@ class ActionOnboardingDone(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        consent = tracker.get_slot("consent")
-        region = tracker.get_slot("region")
-        sender = tracker.sender_id
-        profile = await run_db(jobseekers.get_profile, sender)
-        if profile is None or profile.consent != consent:
-            await run_db(jobseekers.set_consent, sender, bool(consent))
+        consent = bool(tracker.get_slot("consent"))
+        changed = await run_db(
+            jobseekers.complete_onboarding,
+            tracker.sender_id,
+            consent,
+            tracker.get_slot("region"),
+            channel_of(tracker),
+        )
+        if changed:
             dispatcher.utter_message(
                 response="utter_consent_given" if consent else "utter_consent_refused"
             )
-        if region:
-            await run_db(jobseekers.set_region, sender, region)
-        await run_db(jobseekers.log_progress, sender, "onboarded", {"region": region})
         dispatcher.utter_message(response="utter_menu")
         return [SlotSet("onboarded", True)]
 
@@ -65,3 +66,45 @@ class ActionResetConsent(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         return [SlotSet("consent", None)]
+
+
+class AskFormQuestion(Action):
+    """Ask for a form slot, unless its simpler version was just said.
+
+    After "ik snap het niet" the simpler question is already on screen; asking the
+    normal question right after it would confuse the user.
+    """
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        question = f"utter_ask_{self.slot}"
+        if not just_said(tracker, question + "_simple"):
+            dispatcher.utter_message(response=question)
+        return []
+
+
+class AskConsent(AskFormQuestion):
+    slot = "consent"
+
+
+class AskRegion(AskFormQuestion):
+    slot = "region"
+
+
+def just_said(tracker: Tracker, response: str) -> bool:
+    """Whether the bot sent this response since the user's last message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if (
+            event.get("event") == "bot"
+            and (event.get("metadata") or {}).get("utter_action") == response
+        ):
+            return True
+    return False

@@ -65,7 +65,7 @@ def action_server() -> Service:
     )
 
 
-def rasa_server(model: Path = MODEL) -> Service:
+def rasa_server(model: Path = MODEL, endpoints: Path = PROJECT_ROOT / "endpoints.yml") -> Service:
     port = settings().rasa_port
     return Service(
         "rasa",
@@ -82,7 +82,7 @@ def rasa_server(model: Path = MODEL) -> Service:
             "--credentials",
             "credentials.yml",
             "--endpoints",
-            "endpoints.yml",
+            str(endpoints),
         ],
         f"http://localhost:{port}/",
     )

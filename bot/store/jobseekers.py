@@ -102,6 +102,31 @@ def set_consent(sender_id: str, consent: bool) -> None:
     _update(sender_id, consent=consent, consent_changed_at=utcnow())
 
 
+def complete_onboarding(sender_id: str, consent: bool, region: str | None, channel: str) -> bool:
+    """Store the onboarding answers in one transaction. Returns whether consent changed.
+
+    The channel is only known for sure once the user has written (REST sends no
+    channel name at session start), so it is filled in here too.
+    """
+    with session_scope() as session:
+        row = _row(session, sender_id)
+        changed = row.consent is not consent
+        if changed:
+            row.consent, row.consent_changed_at = consent, utcnow()
+        if region:
+            row.region = region
+        if channel != "unknown" and row.channel == "unknown":
+            row.channel = channel
+            identity = session.get(ChannelIdentity, row.id)
+            if identity is not None:
+                identity.channel = channel
+        if consent:
+            session.add(
+                ProgressEvent(jobseeker_id=row.id, kind="onboarded", data={"region": region})
+            )
+        return changed
+
+
 def log_progress(sender_id: str, kind: str, data: dict[str, Any] | None = None) -> bool:
     """Append a progress event, but only with consent. Returns whether it was stored."""
     jid = pseudonym(sender_id)

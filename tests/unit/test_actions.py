@@ -10,7 +10,12 @@ from sqlalchemy import select
 
 from actions.fallback import ActionDefaultAskAffirmation
 from actions.journey import ActionPrivacySummary, ActionRequestErasure, ActionShowProgress
-from actions.onboarding import ActionOnboardingDone, ValidateOnboardingForm
+from actions.onboarding import (
+    ActionOnboardingDone,
+    AskConsent,
+    AskRegion,
+    ValidateOnboardingForm,
+)
 from actions.session import ActionSessionStart
 from actions.simpler import ActionExplainSimpler
 from actions.support import ActionCrisis, ActionRequestCoach
@@ -251,3 +256,20 @@ def test_erasure_request_stops_storing_at_once() -> None:
     assert responses(messages) == ["utter_erasure_requested"]
     assert slots(events) == {"consent": False}
     assert jobseekers.log_progress(t.sender_id, "anything") is False
+
+
+def test_form_question_is_not_repeated_right_after_its_simple_version() -> None:
+    simple_just_said = tracker(
+        events=[
+            {"event": "user", "text": "ik snap het niet"},
+            bot_event("utter_ask_consent_simple"),
+        ]
+    )
+    messages, _ = run(AskConsent(), simple_just_said)
+    assert messages == []
+    earlier = tracker(
+        events=[bot_event("utter_ask_consent_simple"), {"event": "user", "text": "hmm"}]
+    )
+    messages, _ = run(AskConsent(), earlier)
+    assert responses(messages) == ["utter_ask_consent"]
+    assert AskRegion().name() == "action_ask_region"

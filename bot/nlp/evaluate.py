@@ -1,0 +1,60 @@
+"""NLU quality: 5-fold cross-validation on the training data and a held-out set.
+
+`python -m bot.nlp.evaluate` (or `make nlu-report`) prints macro-F1 per check and
+writes Rasa's reports to var/results/nlu/. tests/nlu uses the same functions.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.config import PROJECT_ROOT, VAR_DIR
+
+RASA = str(Path(sys.executable).parent / "rasa")
+RESULTS = VAR_DIR / "results" / "nlu"
+
+
+def _macro(report: Path) -> dict[str, float]:
+    data = json.loads(report.read_text())
+    return {"macro_f1": data["macro avg"]["f1-score"], "accuracy": data["accuracy"]} | {
+        name: values["f1-score"]
+        for name, values in data.items()
+        if isinstance(values, dict) and "support" in values and "avg" not in name
+    }
+
+
+def cross_validation(folds: int = 5) -> dict[str, float]:
+    out = RESULTS / "cross-validation"
+    subprocess.run(
+        [RASA, "test", "nlu", "--nlu", "data/nlu", "--config", "config.yml",
+         "--cross-validation", "--folds", str(folds), "--out", str(out)],
+        cwd=PROJECT_ROOT, check=True,
+    )  # fmt: skip
+    return _macro(out / "intent_report.json")
+
+
+def held_out(model: Path = PROJECT_ROOT / "models" / "werkmaatje.tar.gz") -> dict[str, float]:
+    out = RESULTS / "held-out"
+    subprocess.run(
+        [RASA, "test", "nlu", "--nlu", "tests/nlu/heldout.yml", "--model", str(model),
+         "--out", str(out)],
+        cwd=PROJECT_ROOT, check=True,
+    )  # fmt: skip
+    return _macro(out / "intent_report.json")
+
+
+def held_out_errors() -> list[dict[str, object]]:
+    path = RESULTS / "held-out" / "intent_errors.json"
+    return json.loads(path.read_text()) if path.exists() else []
+
+
+if __name__ == "__main__":
+    for name, check in (("held-out", held_out), ("cross-validation", cross_validation)):
+        scores = check()
+        print(f"{name}: macro-F1 {scores['macro_f1']:.3f}, accuracy {scores['accuracy']:.3f}")
+        for intent, f1 in sorted(scores.items()):
+            if intent not in ("macro_f1", "accuracy"):
+                print(f"  {intent:18} {f1:.3f}")

@@ -1,0 +1,74 @@
+"""Start the real action server and Rasa server once for all end-to-end tests.
+
+They run on their own ports and their own SQLite file (see tests/conftest.py), so a
+`make run` on the same machine does not get in the way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import pytest
+import requests
+import yaml
+
+os.environ.setdefault("RASA_PORT", "15005")
+os.environ.setdefault("ACTION_PORT", "15055")
+
+from bot.config import VAR_DIR, settings
+from bot.services import MODEL, action_server, rasa_server, running
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _endpoints() -> Path:
+    config = yaml.safe_load((ROOT / "endpoints.yml").read_text())
+    config["action_endpoint"]["url"] = f"http://localhost:{settings().action_port}/webhook"
+    path = VAR_DIR / "endpoints.test.yml"
+    path.write_text(yaml.safe_dump(config))
+    return path
+
+
+@pytest.fixture(scope="session")
+def servers() -> Iterator[str]:
+    if not MODEL.exists():
+        pytest.fail("No trained model: run `make train` first (make e2e does).")
+    with running([action_server(), rasa_server(endpoints=_endpoints())]):
+        yield f"http://localhost:{settings().rasa_port}"
+
+
+class Chat:
+    """One user talking to the bot over the REST channel."""
+
+    def __init__(self, base: str, sender: str | None = None) -> None:
+        self.base = base
+        self.sender = sender or f"e2e-{uuid4().hex[:12]}"
+
+    def say(self, message: Any, metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        body: dict[str, Any] = {"sender": self.sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
+        response = requests.post(f"{self.base}/webhooks/rest/webhook", json=body, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def texts(self, message: Any, **kwargs: Any) -> str:
+        return "\n".join(m.get("text", "") for m in self.say(message, **kwargs))
+
+    def tracker(self) -> dict[str, Any]:
+        response = requests.get(
+            f"{self.base}/conversations/{self.sender}/tracker",
+            params={"token": settings().rasa_api_token},
+            timeout=30,
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+@pytest.fixture
+def chat(servers: str) -> Chat:
+    return Chat(servers)
