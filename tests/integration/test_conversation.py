@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy import text as sql
 
 from bot.store.db import session_scope
 from bot.store.models import CoachRequest, JobSeeker, ProgressEvent
@@ -56,7 +57,7 @@ def test_first_contact_discloses_asks_consent_and_region(chat: Chat) -> None:
         assert list(kinds) == ["onboarded"]
         # Rasa's tracker store writes to the same database.
         count = session.execute(
-            text("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": chat.sender}
+            sql("SELECT count(*) FROM events WHERE sender_id = :s"), {"s": chat.sender}
         ).scalar_one()
         assert count > 10
 
