@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from babel.support import NullTranslations
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
@@ -12,6 +13,16 @@ from actions.common import region_of
 from bot.i18n import format_day, texts
 from bot.store import jobseekers
 from bot.store.db import run_db
+
+
+def steps_stored(t: NullTranslations, steps: int) -> str:
+    return t.ngettext(
+        "Ik heb {count} stap van je bewaard.", "Ik heb {count} stappen van je bewaard.", steps
+    ).format(count=steps)
+
+
+def no_consent(t: NullTranslations) -> str:
+    return t.gettext("Ik bewaar je voortgang niet. Dat had je zo gekozen.")
 
 
 class ActionShowProgress(Action):
@@ -25,9 +36,7 @@ class ActionShowProgress(Action):
         t = texts(region)
         profile = await run_db(jobseekers.get_profile, tracker.sender_id)
         if profile is None or profile.consent is not True:
-            dispatcher.utter_message(
-                text=t.gettext("Ik bewaar je voortgang niet. Dat had je zo gekozen.")
-            )
+            dispatcher.utter_message(text=no_consent(t))
             dispatcher.utter_message(response="utter_ask_change_consent")
             return []
         steps = sum((await run_db(jobseekers.progress_counts, tracker.sender_id)).values())
@@ -36,11 +45,7 @@ class ActionShowProgress(Action):
             text=" ".join(
                 [
                     t.gettext("Je kwam hier voor het eerst op {day}.").format(day=day),
-                    t.ngettext(
-                        "Ik heb {count} stap van je bewaard.",
-                        "Ik heb {count} stappen van je bewaard.",
-                        steps,
-                    ).format(count=steps),
+                    steps_stored(t, steps),
                 ]
             )
         )
@@ -67,17 +72,10 @@ class ActionPrivacySummary(Action):
             place = t.gettext("Vlaanderen") if profile.region == "nl_BE" else t.gettext("Nederland")
             lines.append(t.gettext("Je woont in {place}.").format(place=place))
         if consent is True:
-            steps = sum(counts.values())
             lines.append(t.gettext("Je vindt het goed dat ik je voortgang bewaar."))
-            lines.append(
-                t.ngettext(
-                    "Ik heb {count} stap van je bewaard.",
-                    "Ik heb {count} stappen van je bewaard.",
-                    steps,
-                ).format(count=steps)
-            )
+            lines.append(steps_stored(t, sum(counts.values())))
         elif consent is False:
-            lines.append(t.gettext("Je voortgang bewaar ik niet. Dat had je zo gekozen."))
+            lines.append(no_consent(t))
         lines.append(t.gettext("Je naam bewaar ik niet."))
         dispatcher.utter_message(text=" ".join(lines))
         dispatcher.utter_message(response="utter_ask_change_consent")

@@ -244,7 +244,7 @@ def test_privacy_summary_says_what_is_stored() -> None:
     messages, _ = run(ActionPrivacySummary(), t)
     text = messages[0]["text"]
     assert "Je woont in Vlaanderen." in text
-    assert "Je voortgang bewaar ik niet." in text
+    assert "Ik bewaar je voortgang niet." in text
     assert responses(messages)[-1] == "utter_ask_change_consent"
 
 
