@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup run shell test lint unit validate train core-test nlu-test e2e nlu-report lock locales db clean
+.PHONY: setup run shell test lint unit train core-test nlu-test e2e nlu-report lock locales db clean
 
 setup: $(VENV)/.installed $(SPACY_NL) $(MO) db $(MODEL)
 
@@ -56,17 +56,15 @@ lock: $(VENV)/.installed
 	$(VENV)/bin/uv pip compile requirements.in --python-version 3.10 -o requirements.lock
 
 # Test tiers, cheapest first: a failing fast check stops the run early.
-test: lint unit validate core-test e2e nlu-test
+# `unit` includes `rasa data validate` (tests/unit/test_data_validate.py) and needs no model.
+test: lint unit core-test e2e nlu-test
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions tests
 	$(VENV)/bin/ruff format --check bot actions tests
 
-unit: setup
+unit: $(VENV)/.installed $(SPACY_NL) $(MO)
 	$(VENV)/bin/pytest -q tests/unit
-
-validate: setup
-	$(RASA) data validate --fail-on-warnings --domain domain --data data
 
 core-test: setup
 	$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors --out var/results/core
