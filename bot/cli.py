@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import subprocess
 import sys
 import time
@@ -25,7 +26,17 @@ Stop with Ctrl-C.
 """
 
 
+def _stop_on_sigterm() -> None:
+    """Turn SIGTERM into the same clean shutdown as Ctrl-C, so no server is orphaned."""
+
+    def handler(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, handler)
+
+
 def run() -> int:
+    _stop_on_sigterm()
     services = [action_server(), rasa_server()]
     print("Starting the action server and the Rasa server (about a minute)...", flush=True)
     with running(services):

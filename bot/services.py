@@ -101,6 +101,9 @@ def service_env() -> dict[str, str]:
 def running(services: list[Service], timeout: float = 240) -> Iterator[list[Service]]:
     """Start the services, wait until each answers its health check, stop them after."""
     env = service_env()
+    busy = [service.health_url for service in services if service.healthy()]
+    if busy:
+        raise RuntimeError(f"Something already answers on {busy}: stop it first.")
     try:
         for service in services:
             service.start(env)

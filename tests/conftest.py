@@ -9,6 +9,9 @@ from pathlib import Path
 _TMP = Path(tempfile.mkdtemp(prefix="werkmaatje-test-"))
 os.environ["WERKMAATJE_VAR_DIR"] = str(_TMP)
 os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'test.db'}"
+# Own ports, so a `make run` on the same machine is never mistaken for the test servers.
+os.environ["RASA_PORT"] = "15005"
+os.environ["ACTION_PORT"] = "15055"
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")

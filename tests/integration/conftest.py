@@ -6,7 +6,6 @@ They run on their own ports and their own SQLite file (see tests/conftest.py), s
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,6 @@ from uuid import uuid4
 import pytest
 import requests
 import yaml
-
-os.environ.setdefault("RASA_PORT", "15005")
-os.environ.setdefault("ACTION_PORT", "15055")
 
 from bot.config import VAR_DIR, settings
 from bot.services import MODEL, action_server, rasa_server, running
