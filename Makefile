@@ -75,6 +75,9 @@ e2e: setup
 nlu-test: setup
 	$(VENV)/bin/pytest -q tests/nlu
 
+nlu-cv: setup  ## the 5-fold cross-validation gate (not yet in `make test`, see docs/nlu.md)
+	WERKMAATJE_CV=1 $(VENV)/bin/pytest -q tests/nlu -k cross_validation
+
 nlu-report: setup  ## 5-fold cross-validation; writes var/results/nlu and docs/nlu.md figures
 	$(PY) -m bot.nlp.evaluate
 
