@@ -78,7 +78,7 @@ nlu-test: setup
 nlu-cv: setup  ## the 5-fold cross-validation gate (not yet in `make test`, see docs/nlu.md)
 	WERKMAATJE_CV=1 $(VENV)/bin/pytest -q tests/nlu -k cross_validation
 
-nlu-report: setup  ## 5-fold cross-validation; writes var/results/nlu and docs/nlu.md figures
+nlu-report: setup  ## held-out and 5-fold cross-validation figures; reports in var/results/nlu
 	$(PY) -m bot.nlp.evaluate
 
 clean:

@@ -32,3 +32,8 @@ def is_onboarded(consent: bool | None, region: str | None) -> bool:
 
 def domain_has_response(domain: dict[str, Any], name: str) -> bool:
     return name in (domain.get("responses") or {})
+
+
+def response_name(event: dict[str, Any]) -> str:
+    """The domain response a bot event came from (Rasa puts it in the metadata)."""
+    return str((event.get("metadata") or {}).get("utter_action") or "")

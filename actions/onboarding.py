@@ -8,7 +8,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import channel_of
+from actions.common import channel_of, response_name
 from bot.regions import parse_region
 from bot.store import jobseekers
 from bot.store.db import run_db
@@ -102,9 +102,6 @@ def just_said(tracker: Tracker, response: str) -> bool:
     for event in reversed(tracker.events):
         if event.get("event") == "user":
             return False
-        if (
-            event.get("event") == "bot"
-            and (event.get("metadata") or {}).get("utter_action") == response
-        ):
+        if event.get("event") == "bot" and response_name(event) == response:
             return True
     return False

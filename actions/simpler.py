@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import domain_has_response
+from actions.common import domain_has_response, response_name
 
 SIMPLE_SUFFIX = "_simple"
 
@@ -20,8 +20,7 @@ def last_bot_message(tracker: Tracker) -> dict[str, Any] | None:
             return None
         if event.get("event") != "bot":
             continue
-        name = (event.get("metadata") or {}).get("utter_action")
-        if name in ("utter_explain_again", "utter_still_hard"):
+        if response_name(event) in ("utter_explain_again", "utter_still_hard"):
             continue
         return event
     return None
@@ -39,7 +38,7 @@ class ActionExplainSimpler(Action):
             dispatcher.utter_message(response="utter_capabilities_simple")
             dispatcher.utter_message(response="utter_menu_simple")
             return []
-        name = (last.get("metadata") or {}).get("utter_action") or ""
+        name = response_name(last)
         if name.endswith(SIMPLE_SUFFIX):
             # Already the simple words: repeat them and offer a person.
             dispatcher.utter_message(response=name)

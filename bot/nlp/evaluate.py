@@ -46,11 +46,6 @@ def held_out(model: Path = PROJECT_ROOT / "models" / "werkmaatje.tar.gz") -> dic
     return _macro(out / "intent_report.json")
 
 
-def held_out_errors() -> list[dict[str, object]]:
-    path = RESULTS / "held-out" / "intent_errors.json"
-    return json.loads(path.read_text()) if path.exists() else []
-
-
 if __name__ == "__main__":
     for name, check in (("held-out", held_out), ("cross-validation", cross_validation)):
         scores = check()
