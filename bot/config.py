@@ -41,15 +41,34 @@ class Settings:
     rasa_api_token: str
     rasa_port: int
     action_port: int
+    web_port: int
+    # Where a browser reaches Rasa's socket.io (the widget page connects to it).
+    public_rasa_url: str
+    # Origins whose pages may open the web chat socket.
+    webchat_origins: tuple[str, ...]
+    telegram_token: str | None
+    telegram_secret: str
+    # Bot API root; tests point it at a local fake server.
+    telegram_api_base: str
 
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     default_db = f"sqlite:///{VAR_DIR / 'werkmaatje.db'}"
+    rasa_port = int(os.environ.get("RASA_PORT", "5005"))
+    web_port = int(os.environ.get("WEB_PORT", "8080"))
+    default_origins = f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
+    origins = os.environ.get("WEBCHAT_ORIGINS", default_origins)
     return Settings(
         database_url=os.environ.get("DATABASE_URL", default_db),
         pseudonym_key=_secret("WERKMAATJE_PSEUDONYM_KEY"),
         rasa_api_token=_secret("RASA_API_TOKEN"),
-        rasa_port=int(os.environ.get("RASA_PORT", "5005")),
+        rasa_port=rasa_port,
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
+        web_port=web_port,
+        public_rasa_url=os.environ.get("PUBLIC_RASA_URL", f"http://localhost:{rasa_port}"),
+        webchat_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
+        telegram_token=os.environ.get("TELEGRAM_TOKEN") or None,
+        telegram_secret=_secret("TELEGRAM_SECRET"),
+        telegram_api_base=os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org"),
     )

@@ -88,6 +88,16 @@ def rasa_server(model: Path = MODEL, endpoints: Path = PROJECT_ROOT / "endpoints
     )
 
 
+def web_server() -> Service:
+    """The web app: the chat widget page now, the coach dashboard next."""
+    port = settings().web_port
+    return Service("web", [sys.executable, "-m", "bot.web"], f"http://localhost:{port}/health")
+
+
+def all_services() -> list[Service]:
+    return [action_server(), rasa_server(), web_server()]
+
+
 def service_env() -> dict[str, str]:
     env = dict(os.environ)
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")

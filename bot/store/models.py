@@ -72,3 +72,27 @@ class CoachRequest(Base):
     status = Column(String(16), nullable=False, default="waiting")
     summary = Column(Text, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class TelegramChat(Base):
+    """The only place a Telegram chat id lives: Rasa sees a pseudonymous conversation id."""
+
+    __tablename__ = "telegram_chats"
+
+    conversation_id = Column(String(64), primary_key=True)
+    chat_id = Column(String(32), nullable=False, unique=True)
+    blocked_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class TelegramUpdate(Base):
+    """Durable inbox: each update_id is accepted once and handled once.
+
+    The payload is kept only until the update has been handled, then erased.
+    """
+
+    __tablename__ = "telegram_updates"
+
+    update_id = Column(Integer, primary_key=True, autoincrement=False)
+    payload = Column(JSON, nullable=True)
+    received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    handled_at = Column(DateTime(timezone=True), nullable=True)

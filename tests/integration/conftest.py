@@ -16,7 +16,7 @@ import requests
 import yaml
 
 from bot.config import VAR_DIR, settings
-from bot.services import MODEL, action_server, rasa_server, running
+from bot.services import MODEL, action_server, rasa_server, running, web_server
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,8 +33,14 @@ def _endpoints() -> Path:
 def servers() -> Iterator[str]:
     if not MODEL.exists():
         pytest.fail("No trained model: run `make train` first (make e2e does).")
-    with running([action_server(), rasa_server(endpoints=_endpoints())]):
+    with running([action_server(), rasa_server(endpoints=_endpoints()), web_server()]):
         yield f"http://localhost:{settings().rasa_port}"
+
+
+@pytest.fixture(scope="session")
+def web(servers: str) -> str:
+    """Base URL of the web app (widget page, later the coach dashboard)."""
+    return f"http://localhost:{settings().web_port}"
 
 
 class Chat:

@@ -1,0 +1,5 @@
+"""Rasa input channels of our own: Telegram, the web chat widget and server pushes.
+
+Each channel registers its output with :mod:`bot.channels.push`, so that the
+server can reach a user on their own channel at any time.
+"""
