@@ -10,11 +10,12 @@ _TMP = Path(tempfile.mkdtemp(prefix="werkmaatje-test-"))
 os.environ["WERKMAATJE_VAR_DIR"] = str(_TMP)
 os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'test.db'}"
 # Own ports, so a `make run` on the same machine is never mistaken for the test servers.
-os.environ["RASA_PORT"] = "15005"
-os.environ["ACTION_PORT"] = "15055"
-os.environ["WEB_PORT"] = "18080"
+# (Overridable, so two test runs on one machine can use different ports.)
+os.environ.setdefault("RASA_PORT", "15005")
+os.environ.setdefault("ACTION_PORT", "15055")
+os.environ.setdefault("WEB_PORT", "18080")
 # Telegram goes to the fake Bot API server in tests/integration/fake_telegram.py.
-FAKE_TELEGRAM_PORT = 18081
+FAKE_TELEGRAM_PORT = int(os.environ.setdefault("FAKE_TELEGRAM_PORT", "18081"))
 os.environ["TELEGRAM_TOKEN"] = "123456:TEST-token"
 os.environ["TELEGRAM_API_BASE"] = f"http://127.0.0.1:{FAKE_TELEGRAM_PORT}"
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
