@@ -1,0 +1,1 @@
+"""Escalation to human coaches: the crisis safety net now, the inbox logic next."""
