@@ -16,7 +16,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup run shell test lint unit train core-test nlu-test e2e nlu-report lock locales db clean
+.PHONY: setup run shell telegram-poll test lint unit train core-test nlu-test e2e nlu-report lock locales db clean
 
 setup: $(VENV)/.installed $(SPACY_NL) $(MO) db $(MODEL)
 
@@ -51,6 +51,9 @@ run: setup
 
 shell: setup
 	$(PY) -m bot.cli shell
+
+telegram-poll: setup  ## try a real Telegram bot without a public URL (needs TELEGRAM_TOKEN and `make run`)
+	$(PY) -m bot.cli telegram poll
 
 lock: $(VENV)/.installed
 	$(VENV)/bin/uv pip compile requirements.in --python-version 3.10 -o requirements.lock

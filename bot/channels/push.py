@@ -112,8 +112,8 @@ async def push_messages(
             if output is not None:
                 try:
                     await output.send_response(conversation_id, dict(message))
-                except Exception:  # the user still finds it in the transcript
-                    logger.exception("Push on channel %s failed", channel)
+                except Exception as error:  # the user still finds it in the transcript
+                    logger.warning("Push on %s not delivered: %s", channel, type(error).__name__)
                     delivered = False
             data = {key: value for key, value in message.items() if key != "text"}
             metadata = {"sent_by": sent_by, "pushed": True}

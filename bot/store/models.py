@@ -8,7 +8,17 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, Column, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import declarative_base
 
 Base = declarative_base()
@@ -92,7 +102,7 @@ class TelegramUpdate(Base):
 
     __tablename__ = "telegram_updates"
 
-    update_id = Column(Integer, primary_key=True, autoincrement=False)
+    update_id = Column(BigInteger, primary_key=True, autoincrement=False)
     payload = Column(JSON, nullable=True)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     handled_at = Column(DateTime(timezone=True), nullable=True)

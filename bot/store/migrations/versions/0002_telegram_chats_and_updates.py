@@ -24,7 +24,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "telegram_updates",
-        sa.Column("update_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("update_id", sa.BigInteger(), autoincrement=False, nullable=False),
         sa.Column("payload", sa.JSON(), nullable=True),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("handled_at", sa.DateTime(timezone=True), nullable=True),
