@@ -1,0 +1,104 @@
+"""Turn Rasa tracker events into the few fields a chat view needs.
+
+Kept apart from the routes and free of Rasa imports: the coach dashboard will
+show conversations too.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+
+class Button(TypedDict):
+    title: str
+    payload: str
+
+
+class ChatMessage(TypedDict):
+    sender: str  # "user" or "bot"
+    text: str
+    buttons: list[Button]
+    image: str | None
+
+
+def _buttons(data: dict[str, Any]) -> list[Button]:
+    raw = data.get("buttons") or data.get("quick_replies") or []
+    if not isinstance(raw, list):
+        return []
+    return [
+        Button(title=b["title"], payload=b["payload"])
+        for b in raw
+        if isinstance(b, dict) and isinstance(b.get("title"), str)
+        if isinstance(b.get("payload"), str)
+    ]
+
+
+def _image(data: dict[str, Any]) -> str | None:
+    image = data.get("image")
+    attachment = data.get("attachment")
+    if not image and isinstance(attachment, dict) and attachment.get("type") == "image":
+        payload = attachment.get("payload")
+        image = payload.get("src") if isinstance(payload, dict) else None
+    if isinstance(image, str) and image.startswith(("https://", "http://", "/")):
+        return image
+    return None
+
+
+def _title_for(payload: str, earlier: list[ChatMessage]) -> str | None:
+    """The title of the button that sent this payload, most recent bot message first."""
+    for message in reversed(earlier):
+        for button in message["buttons"]:
+            if button["payload"] == payload:
+                return button["title"]
+    return None
+
+
+def _bot_messages(event: dict[str, Any]) -> list[ChatMessage]:
+    """A bot text split on blank lines, buttons on the last part, like Rasa's socket.io output."""
+    text = event.get("text") if isinstance(event.get("text"), str) else ""
+    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    buttons, image = _buttons(data), _image(data)
+    parts = [part.strip() for part in (text or "").split("\n\n") if part.strip()] or [""]
+    messages = []
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        message = ChatMessage(
+            sender="bot",
+            text=part,
+            buttons=buttons if last else [],
+            image=image if last else None,
+        )
+        if message["text"] or message["buttons"] or message["image"]:
+            messages.append(message)
+    return messages
+
+
+def chat_messages(events: list[dict[str, Any]]) -> list[ChatMessage]:
+    """User and bot messages in the order the user saw them.
+
+    A button click is stored as its payload (``/affirm``): show the button's
+    title instead, or skip it when no title is known. Rasa runs
+    ``action_session_start`` before it stores the user's message, so what the
+    session start says (the AI disclosure) comes after that message on screen.
+    """
+    messages: list[ChatMessage] = []
+    held: list[ChatMessage] | None = None  # said by a session start, shown after the user
+    for event in events:
+        if not isinstance(event, dict):
+            continue
+        kind = event.get("event")
+        if kind == "action" and event.get("name") == "action_session_start":
+            held = []
+        elif kind == "bot":
+            (messages if held is None else held).extend(_bot_messages(event))
+        elif kind == "user":
+            text = event.get("text").strip() if isinstance(event.get("text"), str) else ""
+            if text.startswith("/"):
+                bots = [m for m in messages if m["sender"] == "bot"]
+                text = _title_for(text, bots) or ""
+            if text:
+                messages.append(ChatMessage(sender="user", text=text, buttons=[], image=None))
+            messages.extend(held or [])
+            held = None
+    messages.extend(held or [])
+    return messages
