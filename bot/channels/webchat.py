@@ -30,6 +30,7 @@ from socketio import AsyncServer
 
 from bot.channels import push
 from bot.config import REGIONS, settings
+from bot.i18n import texts
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,6 @@ MAX_MESSAGE = 2000
 MAX_INVITE = 64
 # How many messages a reloaded page gets back at most: enough to pick up the thread.
 MAX_HISTORY_EVENTS = 300
-TOO_LONG = "Je bericht is te lang. Schrijf het korter, in een paar zinnen."
 
 
 def valid_session_id(value: Any) -> bool:
@@ -120,8 +120,12 @@ class WebChatInput(SocketIOInput):
             if not text:
                 return
             if len(text) > MAX_MESSAGE:
+                region = clean_metadata(data.get(self.metadata_key)).get("region")
+                too_long = texts(region).gettext(
+                    "Je bericht is te lang. Schrijf het korter, in een paar zinnen."
+                )
                 await sio.emit(
-                    self.bot_message_evt, {"text": TOO_LONG}, room=sid, namespace=namespace
+                    self.bot_message_evt, {"text": too_long}, room=sid, namespace=namespace
                 )
                 return
             sender_id = await self._sender_id(sid, data)
