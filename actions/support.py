@@ -2,14 +2,53 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.common import region_of, response_name
+from bot.escalation import hours, summary
+from bot.i18n import format_day
 from bot.store import jobseekers
 from bot.store.db import run_db
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def current_step(tracker: Tracker) -> str | None:
+    """Where the user was: a running form, else the last thing the bot said."""
+    loop = (tracker.active_loop or {}).get("name")
+    if loop:
+        return str(loop)
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and response_name(event):
+            return response_name(event)
+    return None
+
+
+async def coach_summary(tracker: Tracker) -> str:
+    texts = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+    progress = await run_db(jobseekers.progress_counts, tracker.sender_id)
+    return summary.build(texts, current_step(tracker), progress)
+
+
+def tell_when_a_coach_answers(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType]:
+    """Honest about when a person will read it; the user can go on meanwhile."""
+    region = region_of(tracker)
+    opening = hours.next_opening(now(), region)
+    if opening is None:
+        dispatcher.utter_message(response="utter_coach_requested")
+        return [SlotSet("coach_time", None)]
+    when = f"{format_day(opening, region)} om {hours.clock_text(opening)}"
+    dispatcher.utter_message(response="utter_coach_later", coach_time=when)
+    return [SlotSet("coach_time", when)]
 
 
 def request_reason(tracker: Tracker) -> str:
@@ -30,9 +69,9 @@ class ActionRequestCoach(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        await run_db(jobseekers.request_coach, tracker.sender_id, request_reason(tracker))
-        dispatcher.utter_message(response="utter_coach_requested")
-        return []
+        details = await coach_summary(tracker)
+        await run_db(jobseekers.request_coach, tracker.sender_id, request_reason(tracker), details)
+        return tell_when_a_coach_answers(dispatcher, tracker)
 
 
 class ActionCrisis(Action):
@@ -45,6 +84,7 @@ class ActionCrisis(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_crisis")
-        await run_db(jobseekers.request_coach, tracker.sender_id, "crisis", None, "urgent")
+        details = await coach_summary(tracker)
+        await run_db(jobseekers.request_coach, tracker.sender_id, "crisis", details, "urgent")
         dispatcher.utter_message(response="utter_crisis_coach")
         return [ActiveLoop(None), SlotSet("requested_slot", None)]

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timezone
 from typing import Any
 
+import pytest
 from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
+from actions import support
 from actions.fallback import ActionDefaultAskAffirmation
 from actions.journey import ActionPrivacySummary, ActionRequestErasure, ActionShowProgress
 from actions.onboarding import (
@@ -19,6 +22,7 @@ from actions.onboarding import (
 from actions.session import ActionSessionStart
 from actions.simpler import ActionExplainSimpler
 from actions.support import ActionCrisis, ActionRequestCoach
+from bot.escalation import summary
 from bot.store import jobseekers
 from bot.store.db import session_scope
 from bot.store.models import CoachRequest, ProgressEvent
@@ -143,15 +147,37 @@ def test_onboarding_done_without_consent_stores_no_progress() -> None:
 # --- coach, crisis, fallback ---------------------------------------------------
 
 
-def test_coach_request_is_recorded_and_said_honestly() -> None:
-    t = tracker(intent="request_coach")
-    messages, _ = run(ActionRequestCoach(), t)
+TUESDAY_NOON = datetime(2026, 11, 24, 11, 0, tzinfo=timezone.utc)
+FRIDAY_NIGHT = datetime(2026, 11, 27, 22, 0, tzinfo=timezone.utc)
+
+
+def test_coach_request_is_recorded_and_said_honestly(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(support, "now", lambda: TUESDAY_NOON)
+    user_said = [{"event": "user", "text": f"bericht {i}"} for i in range(5)]
+    t = tracker(intent="request_coach", events=user_said)
+    messages, events = run(ActionRequestCoach(), t)
     assert responses(messages) == ["utter_coach_requested"]
+    assert slots(events) == {"coach_time": None}
     with session_scope() as session:
         row = session.execute(
             select(CoachRequest).where(CoachRequest.jobseeker_id == pseudonym(t.sender_id))
         ).scalar_one()
     assert (row.reason, row.priority, row.status) == ("request", "normal", "waiting")
+    assert summary.read(row.summary)["last_messages"] == ["bericht 2", "bericht 3", "bericht 4"]
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [("nl_NL", "maandag 30 november om 9 uur"), ("nl_BE", "maandag 30 november om 9 uur")],
+)
+def test_outside_coach_hours_the_user_hears_when(
+    monkeypatch: pytest.MonkeyPatch, region: str, expected: str
+) -> None:
+    monkeypatch.setattr(support, "now", lambda: FRIDAY_NIGHT)
+    messages, events = run(ActionRequestCoach(), tracker(slots={"region": region}))
+    assert responses(messages) == ["utter_coach_later"]
+    assert messages[0]["coach_time"] == expected
+    assert slots(events) == {"coach_time": expected}
 
 
 def test_coach_request_after_a_problem_keeps_the_topic() -> None:

@@ -134,6 +134,7 @@ def test_every_key_response_has_a_simpler_variant() -> None:
         "utter_ask_region",
         "utter_bot_challenge",
         "utter_coach_requested",
+        "utter_coach_later",
         "utter_out_of_scope",
         "utter_ask_rephrase",
         "utter_share_problem",
