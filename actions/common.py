@@ -37,3 +37,20 @@ def domain_has_response(domain: dict[str, Any], name: str) -> bool:
 def response_name(event: dict[str, Any]) -> str:
     """The domain response a bot event came from (Rasa puts it in the metadata)."""
     return str((event.get("metadata") or {}).get("utter_action") or "")
+
+
+def session_intents(tracker: Tracker) -> list[str]:
+    """Intents of the user's messages since the session started, also reverted ones.
+
+    A clarified fallback is reverted from the dialogue, but it still counts as a
+    message the assistant did not understand.
+    """
+    intents: list[str] = []
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            intents = []
+        elif event.get("event") == "user":
+            name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if name:
+                intents.append(str(name))
+    return intents

@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import region_of
+from actions.common import region_of, session_intents
+from actions.support import escalate
+from bot.escalation import triggers
 from bot.i18n import texts
 
 
@@ -56,6 +58,10 @@ class ActionDefaultAskAffirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if triggers.not_understood_too_often(session_intents(tracker)):
+            events = await escalate(dispatcher, tracker, "not_understood", "utter_fallback_coach")
+            dispatcher.utter_message(response="utter_menu")
+            return events
         t = texts(region_of(tracker))
         intent = intent_to_affirm(tracker)
         question = _questions(t.gettext).get(intent or "")
@@ -71,3 +77,25 @@ class ActionDefaultAskAffirmation(Action):
             ],
         )
         return []
+
+
+class ActionDefaultFallback(Action):
+    """The last stage of the fallback: after failing twice, bring in a coach.
+
+    Rasa's default only says sorry. The unclear message is reverted, as in Rasa's
+    default, so it does not steer the dialogue.
+    """
+
+    def name(self) -> str:
+        return "action_default_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if triggers.not_understood_too_often(session_intents(tracker)):
+            events = await escalate(dispatcher, tracker, "not_understood", "utter_fallback_coach")
+            dispatcher.utter_message(response="utter_menu")
+        else:
+            dispatcher.utter_message(response="utter_default")
+            events = []
+        return [*events, UserUtteranceReverted()]

@@ -9,8 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import region_of, response_name
-from bot.escalation import hours, summary
+from actions.common import region_of, response_name, session_intents
+from bot.escalation import hours, summary, triggers
 from bot.i18n import format_day
 from bot.store import jobseekers
 from bot.store.db import run_db
@@ -72,6 +72,31 @@ class ActionRequestCoach(Action):
         details = await coach_summary(tracker)
         await run_db(jobseekers.request_coach, tracker.sender_id, request_reason(tracker), details)
         return tell_when_a_coach_answers(dispatcher, tracker)
+
+
+async def escalate(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, opening_response: str
+) -> list[EventType]:
+    """The assistant brings in a coach itself: say why, record it, say when."""
+    dispatcher.utter_message(response=opening_response)
+    details = await coach_summary(tracker)
+    await run_db(jobseekers.request_coach, tracker.sender_id, reason, details)
+    return tell_when_a_coach_answers(dispatcher, tracker)
+
+
+class ActionMoodBad(Action):
+    """Feeling bad: offer a coach; the second time in a session, bring one in."""
+
+    def name(self) -> str:
+        return "action_mood_bad"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        if triggers.mood_bad_repeated(session_intents(tracker)):
+            return await escalate(dispatcher, tracker, "mood", "utter_mood_bad_again")
+        dispatcher.utter_message(response="utter_mood_bad")
+        return []
 
 
 class ActionCrisis(Action):
