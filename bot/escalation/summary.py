@@ -1,8 +1,8 @@
 """The short summary a coach gets with every escalation (GUIDE §5).
 
 Structured, not prose: the dashboard renders it in the coach's language.
-Only what a coach needs to start: the last few messages, where the user was,
-and how far they got.
+Only what a coach needs to start: the last few messages (identifiers masked),
+where the user was, and how far they got.
 """
 
 from __future__ import annotations
@@ -10,12 +10,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.privacy.masking import mask
+
 LAST_MESSAGES = 3
 MAX_MESSAGE_CHARS = 200
 
 
 def build(user_texts: list[str], step: str | None, progress: dict[str, int]) -> str:
-    recent = [t.strip()[:MAX_MESSAGE_CHARS] for t in user_texts if t and not t.startswith("/")]
+    recent = [
+        mask(t.strip())[:MAX_MESSAGE_CHARS] for t in user_texts if t and not t.startswith("/")
+    ]
     summary: dict[str, Any] = {
         "last_messages": recent[-LAST_MESSAGES:],
         "step": step,
