@@ -66,6 +66,17 @@ class WebChatOutput(SocketIOOutput):
     def name(cls) -> str:
         return CHANNEL
 
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        """Send a custom payload as ``{"custom": ...}``.
+
+        Rasa's version passes the payload's keys as arguments to ``emit``, which
+        fails for anything but rasa-webchat's own ``data`` key. The widget shows
+        a custom payload's ``text``, as Telegram does.
+        """
+        await self._send_message(recipient_id, {"custom": json_message})
+
 
 class WebChatInput(SocketIOInput):
     @classmethod

@@ -57,6 +57,9 @@ def _bot_messages(event: dict[str, Any]) -> list[ChatMessage]:
     """A bot text split on blank lines, buttons on the last part, like Rasa's socket.io output."""
     text = event.get("text") if isinstance(event.get("text"), str) else ""
     data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    custom = data.get("custom")
+    if not text and isinstance(custom, dict) and isinstance(custom.get("text"), str):
+        text = custom["text"]  # a custom payload shows its text, as on Telegram
     buttons, image = _buttons(data), _image(data)
     parts = [part.strip() for part in (text or "").split("\n\n") if part.strip()] or [""]
     messages = []

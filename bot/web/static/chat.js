@@ -198,8 +198,10 @@
       image = attachment.payload.src;
       alt = attachment.payload.alt || attachment.payload.title || "";
     }
+    var text = typeof raw.text === "string" ? raw.text : "";
+    if (!text && raw.custom && typeof raw.custom.text === "string") text = raw.custom.text;
     var message = {
-      text: typeof raw.text === "string" ? raw.text : "",
+      text: text,
       buttons: Array.isArray(buttons)
         ? buttons.filter(function (b) {
             return b && typeof b.title === "string" && typeof b.payload === "string";
