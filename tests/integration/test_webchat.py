@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import time
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -84,8 +85,17 @@ def push(conversation_id: str, text: str) -> requests.Response:
     )
 
 
-def user_events(servers: str, sid: str) -> list[dict[str, Any]]:
-    return [e for e in Chat(servers, sid).tracker()["events"] if e["event"] == "user"]
+def user_events(servers: str, sid: str, count: int = 0) -> list[dict[str, Any]]:
+    """The user events of a conversation; wait until there are ``count`` of them.
+
+    The first reply reaches the socket before Rasa saves the turn's tracker.
+    """
+    deadline = time.monotonic() + 30
+    while True:
+        events = [e for e in Chat(servers, sid).tracker()["events"] if e["event"] == "user"]
+        if len(events) >= count or time.monotonic() > deadline:
+            return events
+        time.sleep(0.2)
 
 
 def channel_metadata(event: dict[str, Any]) -> dict[str, Any]:
@@ -113,7 +123,7 @@ def test_first_message_gets_the_disclosure_and_consent_buttons(
     expect(page.locator("#typing")).to_be_hidden()
     expect(page.locator("#empty")).to_be_hidden()
 
-    [event] = user_events(servers, sid)
+    [event] = user_events(servers, sid, count=1)
     assert event["input_channel"] == "webchat"
     assert channel_metadata(event) == {"channel": "webchat"}  # no region: the bot will ask
 
@@ -134,7 +144,7 @@ def test_quick_reply_sends_the_payload_and_shows_the_title(
     expect(page.get_by_role("button", name="Praat met coach")).to_be_enabled()
     expect(page.locator("#message")).to_be_focused()
 
-    events = user_events(servers, sid)
+    events = user_events(servers, sid, count=2)
     assert [e["text"] for e in events] == ["hoi", "/affirm"]
     assert channel_metadata(events[0]) == {"region": "nl_BE", "channel": "webchat"}
     slots = Chat(servers, sid).tracker()["slots"]
@@ -376,7 +386,7 @@ def test_channel_speaks_the_rasa_webchat_protocol(sock: Socket, servers: str) ->
     sock.say("a" * 2000, sid, "not a dict")
     sock.replies("")  # the bot answered the last one
 
-    events = user_events(servers, sid)
+    events = user_events(servers, sid, count=2)
     assert [e["text"] for e in events] == ["hoi", "a" * 2000]
     assert channel_metadata(events[0]) == {
         "region": "nl_BE",
