@@ -51,6 +51,17 @@ def intent_to_affirm(tracker: Tracker) -> str | None:
     return None
 
 
+async def escalate_if_lost(
+    dispatcher: CollectingDispatcher, tracker: Tracker
+) -> list[EventType] | None:
+    """After too many misunderstood messages: bring in a coach and show the menu."""
+    if not triggers.not_understood_too_often(session_intents(tracker)):
+        return None
+    events = await escalate(dispatcher, tracker, "not_understood", "utter_fallback_coach")
+    dispatcher.utter_message(response="utter_menu")
+    return events
+
+
 class ActionDefaultAskAffirmation(Action):
     def name(self) -> str:
         return "action_default_ask_affirmation"
@@ -58,10 +69,9 @@ class ActionDefaultAskAffirmation(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if triggers.not_understood_too_often(session_intents(tracker)):
-            events = await escalate(dispatcher, tracker, "not_understood", "utter_fallback_coach")
-            dispatcher.utter_message(response="utter_menu")
-            return events
+        escalated = await escalate_if_lost(dispatcher, tracker)
+        if escalated is not None:
+            return escalated
         t = texts(region_of(tracker))
         intent = intent_to_affirm(tracker)
         question = _questions(t.gettext).get(intent or "")
@@ -92,10 +102,8 @@ class ActionDefaultFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        if triggers.not_understood_too_often(session_intents(tracker)):
-            events = await escalate(dispatcher, tracker, "not_understood", "utter_fallback_coach")
-            dispatcher.utter_message(response="utter_menu")
-        else:
+        events = await escalate_if_lost(dispatcher, tracker)
+        if events is None:
             dispatcher.utter_message(response="utter_default")
             events = []
         return [*events, UserUtteranceReverted()]

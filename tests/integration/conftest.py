@@ -62,13 +62,18 @@ class Chat:
         return "\n".join(m.get("text", "") for m in self.say(message, **kwargs))
 
     def tracker(self) -> dict[str, Any]:
-        response = requests.get(
-            f"{self.base}/conversations/{self.sender}/tracker",
-            params={"token": settings().rasa_api_token},
-            timeout=30,
-        )
-        assert response.status_code == 200, response.text
-        return response.json()
+        return get_tracker(self.sender).json()
+
+
+def get_tracker(conversation_id: str) -> requests.Response:
+    """A conversation's tracker from Rasa's HTTP API (with the API token)."""
+    response = requests.get(
+        f"http://localhost:{settings().rasa_port}/conversations/{conversation_id}/tracker",
+        params={"token": settings().rasa_api_token},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return response
 
 
 @pytest.fixture

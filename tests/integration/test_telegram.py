@@ -31,6 +31,7 @@ from bot.config import PROJECT_ROOT, settings
 from bot.store.db import session_scope
 from bot.store.models import TelegramChat, TelegramUpdate, utcnow
 from bot.store.pseudonym import pseudonym
+from tests.integration.conftest import get_tracker
 
 if TYPE_CHECKING:
     from tests.integration.fake_telegram import Call, FakeTelegram
@@ -139,12 +140,7 @@ class TgUser:
         return [c.params for c in self.fake.calls_of("sendMessage", self.chat_id)]
 
     def tracker(self) -> dict[str, Any]:
-        answer = requests.get(
-            f"http://localhost:{settings().rasa_port}/conversations/{self.conversation_id}/tracker",
-            params={"token": settings().rasa_api_token},
-            timeout=30,
-        )
-        assert answer.status_code == 200, answer.text
+        answer = get_tracker(self.conversation_id)
         # Privacy: Rasa never sees the chat id, in any field.
         assert str(self.chat_id) not in answer.text
         return answer.json()
