@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import region_of
 from bot.i18n import format_day, texts
-from bot.store import jobseekers
+from bot.store import escalations, jobseekers
 from bot.store.db import run_db
 
 
@@ -92,6 +92,6 @@ class ActionRequestErasure(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         await run_db(jobseekers.set_consent, tracker.sender_id, False)
-        await run_db(jobseekers.request_coach, tracker.sender_id, "privacy_delete")
+        await run_db(escalations.open_escalation, tracker.sender_id, "privacy_delete")
         dispatcher.utter_message(response="utter_erasure_requested")
         return [SlotSet("consent", False)]

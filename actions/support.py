@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import region_of, response_name, session_intents
 from bot.escalation import hours, summary, triggers
 from bot.i18n import format_day
-from bot.store import jobseekers
+from bot.store import escalations, jobseekers
 from bot.store.db import run_db
 
 
@@ -70,7 +70,9 @@ class ActionRequestCoach(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         details = await coach_summary(tracker)
-        await run_db(jobseekers.request_coach, tracker.sender_id, request_reason(tracker), details)
+        await run_db(
+            escalations.open_escalation, tracker.sender_id, request_reason(tracker), details
+        )
         return tell_when_a_coach_answers(dispatcher, tracker)
 
 
@@ -80,7 +82,7 @@ async def escalate(
     """The assistant brings in a coach itself: say why, record it, say when."""
     dispatcher.utter_message(response=opening_response)
     details = await coach_summary(tracker)
-    await run_db(jobseekers.request_coach, tracker.sender_id, reason, details)
+    await run_db(escalations.open_escalation, tracker.sender_id, reason, details)
     return tell_when_a_coach_answers(dispatcher, tracker)
 
 
@@ -110,6 +112,6 @@ class ActionCrisis(Action):
     ) -> list[EventType]:
         dispatcher.utter_message(response="utter_crisis")
         details = await coach_summary(tracker)
-        await run_db(jobseekers.request_coach, tracker.sender_id, "crisis", details, "urgent")
+        await run_db(escalations.open_escalation, tracker.sender_id, "crisis", details, "urgent")
         dispatcher.utter_message(response="utter_crisis_coach")
         return [ActiveLoop(None), SlotSet("requested_slot", None)]

@@ -1,4 +1,4 @@
-"""Queries about job-seekers: profile, consent, progress log, coach requests.
+"""Queries about job-seekers: profile, consent, progress log (escalations: escalations.py).
 
 Every function is synchronous and short; async callers wrap them in
 :func:`bot.store.db.run_db`.
@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.store.db import session_scope
-from bot.store.models import ChannelIdentity, CoachRequest, JobSeeker, ProgressEvent, utcnow
+from bot.store.models import ChannelIdentity, JobSeeker, ProgressEvent, utcnow
 from bot.store.pseudonym import pseudonym
 
 
@@ -147,28 +147,3 @@ def progress_counts(sender_id: str) -> dict[str, int]:
             .group_by(ProgressEvent.kind)
         ).all()
         return {kind: count for kind, count in rows}
-
-
-def request_coach(
-    sender_id: str, reason: str, summary: str | None = None, priority: str = "normal"
-) -> int:
-    """Record that the job-seeker needs a person. Returns the request id.
-
-    An open request for the same reason is reused, so pressing the button twice
-    does not put the user twice in a coach's queue.
-    """
-    with session_scope() as session:
-        jid = _row(session, sender_id).id
-        existing = session.execute(
-            select(CoachRequest).where(
-                CoachRequest.jobseeker_id == jid,
-                CoachRequest.reason == reason,
-                CoachRequest.status == "waiting",
-            )
-        ).scalar_one_or_none()
-        if existing is not None:
-            return int(existing.id)
-        request = CoachRequest(jobseeker_id=jid, reason=reason, summary=summary, priority=priority)
-        session.add(request)
-        session.flush()
-        return int(request.id)

@@ -37,6 +37,7 @@ class JobSeeker(Base):
     # None: not asked yet; True / False: the user's answer.
     consent = Column(Boolean, nullable=True)
     consent_changed_at = Column(DateTime(timezone=True), nullable=True)
+    team_id = Column(Integer, ForeignKey("teams.id", ondelete="SET NULL"), nullable=True)
     disclosed_at = Column(DateTime(timezone=True), nullable=True)
     first_seen = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     last_seen = Column(DateTime(timezone=True), nullable=False, default=utcnow)
@@ -68,8 +69,61 @@ class ProgressEvent(Base):
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
 
 
+class Team(Base):
+    """Coaches work in teams; a team sees only its own job-seekers.
+
+    A job-seeker joins a team through an invite code (deep link, widget page), or
+    else falls to the team that serves their region.
+    """
+
+    __tablename__ = "teams"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    name = Column(String(80), nullable=False, unique=True)
+    region = Column(String(8), nullable=True, index=True)
+    invite_code = Column(String(64), nullable=True, unique=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class Coach(Base):
+    """A dashboard account. Role ``coach`` sees one team, ``admin`` sees every team."""
+
+    __tablename__ = "coaches"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    email = Column(String(254), nullable=False, unique=True)
+    name = Column(String(80), nullable=False)
+    password_hash = Column(String(255), nullable=False)
+    role = Column(String(16), nullable=False, default="coach")
+    team_id = Column(Integer, ForeignKey("teams.id", ondelete="SET NULL"), nullable=True)
+    locale = Column(String(8), nullable=False, default="nl")
+    active = Column(Boolean, nullable=False, default=True)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    last_login_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class CoachSession(Base):
+    """Server-side dashboard session. Only a hash of the cookie value is stored."""
+
+    __tablename__ = "coach_sessions"
+
+    id = Column(String(64), primary_key=True)
+    coach_id = Column(
+        Integer, ForeignKey("coaches.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    expires_at = Column(DateTime(timezone=True), nullable=False)
+    last_seen_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
 class CoachRequest(Base):
-    """A request for a human coach. The escalation issue grows this into a full inbox."""
+    """An escalation: a job-seeker needs a person. One open escalation per job-seeker.
+
+    Status: ``waiting`` (in the inbox), ``with_coach`` (a coach took over, the
+    bot is paused), ``snoozed`` (back in the inbox at ``snoozed_until``),
+    ``resolved``. Priority: ``urgent`` (crisis) or ``normal``.
+    """
 
     __tablename__ = "coach_requests"
 
@@ -79,9 +133,44 @@ class CoachRequest(Base):
     )
     reason = Column(String(32), nullable=False)
     priority = Column(String(16), nullable=False, default="normal")
-    status = Column(String(16), nullable=False, default="waiting")
+    status = Column(String(16), nullable=False, default="waiting", index=True)
     summary = Column(Text, nullable=True)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    team_id = Column(Integer, ForeignKey("teams.id", ondelete="SET NULL"), nullable=True)
+    assigned_to = Column(Integer, ForeignKey("coaches.id", ondelete="SET NULL"), nullable=True)
+    labels = Column(JSON, nullable=False, default=list)
+    # Bumped on every change, so the inbox can tell what is new (live updates).
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+    claimed_at = Column(DateTime(timezone=True), nullable=True)
+    snoozed_until = Column(DateTime(timezone=True), nullable=True)
+    resolved_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class EscalationNote(Base):
+    """A private note between coaches; the job-seeker never sees it."""
+
+    __tablename__ = "escalation_notes"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    escalation_id = Column(
+        Integer, ForeignKey("coach_requests.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    coach_id = Column(Integer, ForeignKey("coaches.id", ondelete="SET NULL"), nullable=True)
+    text = Column(Text, nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class AuditEntry(Base):
+    """Who looked at or did what in the dashboard. Never message text."""
+
+    __tablename__ = "audit_log"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    coach_id = Column(Integer, ForeignKey("coaches.id", ondelete="SET NULL"), nullable=True)
+    action = Column(String(32), nullable=False)
+    target = Column(String(80), nullable=True)
+    detail = Column(JSON, nullable=False, default=dict)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
 
 
 class TelegramChat(Base):

@@ -15,10 +15,11 @@ class Button(TypedDict):
 
 
 class ChatMessage(TypedDict):
-    sender: str  # "user" or "bot"
+    sender: str  # "user", "bot", or "coach" (a person who wrote through the dashboard)
     text: str
     buttons: list[Button]
     image: str | None
+    name: str | None  # the coach's first name, shown above their messages
 
 
 def _buttons(data: dict[str, Any]) -> list[Button]:
@@ -53,10 +54,20 @@ def _title_for(payload: str, earlier: list[ChatMessage]) -> str | None:
     return None
 
 
+def sent_by_coach(event: dict[str, Any]) -> str | None:
+    """The coach's name when a person wrote this bot event through the dashboard."""
+    metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+    if metadata.get("sent_by") != "coach":
+        return None
+    name = metadata.get("coach_name")
+    return name if isinstance(name, str) and name else "Coach"
+
+
 def _bot_messages(event: dict[str, Any]) -> list[ChatMessage]:
     """A bot text split on blank lines, buttons on the last part, like Rasa's socket.io output."""
     text = event.get("text") if isinstance(event.get("text"), str) else ""
     data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    coach = sent_by_coach(event)
     custom = data.get("custom")
     if not text and isinstance(custom, dict) and isinstance(custom.get("text"), str):
         text = custom["text"]  # a custom payload shows its text, as on Telegram
@@ -66,10 +77,11 @@ def _bot_messages(event: dict[str, Any]) -> list[ChatMessage]:
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
         message = ChatMessage(
-            sender="bot",
+            sender="coach" if coach else "bot",
             text=part,
             buttons=buttons if last else [],
             image=image if last else None,
+            name=coach,
         )
         if message["text"] or message["buttons"] or message["image"]:
             messages.append(message)
@@ -100,7 +112,9 @@ def chat_messages(events: list[dict[str, Any]]) -> list[ChatMessage]:
                 bots = [m for m in messages if m["sender"] == "bot"]
                 text = _title_for(text, bots) or ""
             if text:
-                messages.append(ChatMessage(sender="user", text=text, buttons=[], image=None))
+                messages.append(
+                    ChatMessage(sender="user", text=text, buttons=[], image=None, name=None)
+                )
             messages.extend(held or [])
             held = None
     messages.extend(held or [])

@@ -2,7 +2,7 @@ from uuid import uuid4
 
 from sqlalchemy import select
 
-from bot.store import jobseekers
+from bot.store import escalations, jobseekers
 from bot.store.db import session_scope
 from bot.store.models import ChannelIdentity, CoachRequest, JobSeeker, ProgressEvent
 from bot.store.pseudonym import pseudonym
@@ -56,16 +56,16 @@ def test_consent_change_is_remembered() -> None:
     assert jobseekers.get_profile(sender).consent is False
 
 
-def test_coach_request_is_not_duplicated_while_waiting() -> None:
+def test_one_open_escalation_per_jobseeker_and_a_crisis_makes_it_urgent() -> None:
     sender = new_sender()
     jobseekers.touch(sender, "rest")
-    first = jobseekers.request_coach(sender, "request")
-    assert jobseekers.request_coach(sender, "request") == first
-    crisis = jobseekers.request_coach(sender, "crisis", priority="urgent")
-    assert crisis != first
+    first = escalations.open_escalation(sender, "request")
+    assert escalations.open_escalation(sender, "request") == first
+    crisis = escalations.open_escalation(sender, "crisis", priority="urgent")
+    assert crisis == first
     with session_scope() as session:
         row = session.get(CoachRequest, crisis)
-        assert (row.priority, row.status) == ("urgent", "waiting")
+        assert (row.priority, row.status, row.reason) == ("urgent", "waiting", "crisis")
 
 
 def test_update_of_unknown_user_creates_the_row() -> None:

@@ -137,26 +137,51 @@ def test_transcript_shows_button_titles_and_the_order_the_user_saw() -> None:
             "buttons": [{"title": "Ja, dat mag", "payload": "/affirm"}]}},
         {"event": "user", "text": "/affirm"},
         {"event": "user", "text": '/inform{"region": "nl_BE"}'},
-        {"event": "bot", "text": None, "data": {"image": "https://example.org/a.png"}},
+        {"event": "bot", "text": None, "data": {"image": "https://example.org/a.png", "name": None}},
         {"event": "bot", "text": "plaatje", "data": {"image": "javascript:alert(1)"}},
         {"event": "bot", "text": "", "data": {}},
         {"event": "user", "text": "<b>vet</b>"},
     ]  # fmt: skip
     assert chat_messages(events) == [
-        {"sender": "user", "text": "hoi", "buttons": [], "image": None},
-        {"sender": "bot", "text": "Ik ben een computerprogramma.", "buttons": [], "image": None},
-        {"sender": "bot", "text": "Eerste deel.", "buttons": [], "image": None},
+        {"sender": "user", "text": "hoi", "buttons": [], "image": None, "name": None},
+        {
+            "sender": "bot",
+            "text": "Ik ben een computerprogramma.",
+            "buttons": [],
+            "image": None,
+            "name": None,
+        },
+        {"sender": "bot", "text": "Eerste deel.", "buttons": [], "image": None, "name": None},
         {
             "sender": "bot",
             "text": "Mag ik het bewaren?",
             "buttons": [{"title": "Ja, dat mag", "payload": "/affirm"}],
             "image": None,
+            "name": None,
         },
-        {"sender": "user", "text": "Ja, dat mag", "buttons": [], "image": None},
-        {"sender": "bot", "text": "", "buttons": [], "image": "https://example.org/a.png"},
-        {"sender": "bot", "text": "plaatje", "buttons": [], "image": None},
-        {"sender": "user", "text": "<b>vet</b>", "buttons": [], "image": None},
+        {"sender": "user", "text": "Ja, dat mag", "buttons": [], "image": None, "name": None},
+        {
+            "sender": "bot",
+            "text": "",
+            "buttons": [],
+            "image": "https://example.org/a.png",
+            "name": None,
+        },
+        {"sender": "bot", "text": "plaatje", "buttons": [], "image": None, "name": None},
+        {"sender": "user", "text": "<b>vet</b>", "buttons": [], "image": None, "name": None},
     ]
+
+
+def test_transcript_labels_what_a_coach_wrote() -> None:
+    events = [
+        {"event": "user", "text": "ik wil een coach"},
+        {"event": "bot", "text": "Hoi, ik ben Sanne.", "data": {},
+         "metadata": {"sent_by": "coach", "coach_name": "Sanne", "pushed": True}},
+        {"event": "bot", "text": "Herinnering", "data": {},
+         "metadata": {"sent_by": "server", "pushed": True}},
+    ]  # fmt: skip
+    senders = [(m["sender"], m["name"]) for m in chat_messages(events)]
+    assert senders == [("user", None), ("coach", "Sanne"), ("bot", None)]
 
 
 def test_transcript_of_a_session_start_without_user_message() -> None:
@@ -166,5 +191,11 @@ def test_transcript_of_a_session_start_without_user_message() -> None:
             "type": "image", "payload": {"src": "/static/favicon.svg"}}}},
     ]  # fmt: skip
     assert chat_messages(events) == [
-        {"sender": "bot", "text": "Hoi", "buttons": [], "image": "/static/favicon.svg"}
+        {
+            "sender": "bot",
+            "text": "Hoi",
+            "buttons": [],
+            "image": "/static/favicon.svg",
+            "name": None,
+        }
     ]
