@@ -137,7 +137,7 @@ def test_transcript_shows_button_titles_and_the_order_the_user_saw() -> None:
             "buttons": [{"title": "Ja, dat mag", "payload": "/affirm"}]}},
         {"event": "user", "text": "/affirm"},
         {"event": "user", "text": '/inform{"region": "nl_BE"}'},
-        {"event": "bot", "text": None, "data": {"image": "https://example.org/a.png", "name": None}},
+        {"event": "bot", "text": None, "data": {"image": "https://example.org/a.png"}},
         {"event": "bot", "text": "plaatje", "data": {"image": "javascript:alert(1)"}},
         {"event": "bot", "text": "", "data": {}},
         {"event": "user", "text": "<b>vet</b>"},
