@@ -1,16 +1,26 @@
-"""Session start: reload what the user told us before, and disclose we are a program."""
+"""Session start: reload what the user told us before, and disclose we are a program.
+
+A new session resets Rasa's pause. While a coach has the conversation the
+session start pauses it again, so the bot never talks over a coach.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
+from rasa_sdk.events import (
+    ActionExecuted,
+    ConversationPaused,
+    EventType,
+    SessionStarted,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, is_onboarded, start_metadata
 from bot.regions import parse_region
-from bot.store import jobseekers
+from bot.store import escalations, jobseekers
 from bot.store.db import run_db
 
 
@@ -25,11 +35,17 @@ class ActionSessionStart(Action):
         # A deep link (/start be) or the web page may preset the region.
         region = parse_region(str(metadata.get("region") or "")) if metadata else None
         profile = await run_db(jobseekers.touch, tracker.sender_id, channel_of(tracker), region)
-        if not profile.disclosed:
+        invite = metadata.get("invite") if metadata else None
+        if isinstance(invite, str) and invite:
+            await run_db(escalations.join_team, tracker.sender_id, invite)
+        with_coach = await run_db(escalations.handoff_active, tracker.sender_id)
+        if not profile.disclosed and not with_coach:
             # EU AI Act art. 50: say at the first contact that this is a program.
             dispatcher.utter_message(response="utter_disclosure")
             await run_db(jobseekers.mark_disclosed, tracker.sender_id)
         events: list[EventType] = [SessionStarted()]
+        if with_coach:
+            events.append(ConversationPaused())
         if metadata:
             events.append(SlotSet("session_started_metadata", metadata))
         events += [

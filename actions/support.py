@@ -54,10 +54,10 @@ def tell_when_a_coach_answers(
 def request_reason(tracker: Tracker) -> str:
     """Why the user needs a person, from what they said last."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
-    topic = tracker.get_slot("topic")
-    if topic and intent in ("affirm", "share_problem"):
-        return f"problem:{topic}"[:32]
-    if intent == "affirm":
+    if intent == "share_problem":
+        topic = tracker.get_slot("topic")
+        return f"problem:{topic}"[:32] if topic else "problem"
+    if intent == "affirm":  # yes to the coach offered for a bad mood
         return "mood"
     return "request"
 
@@ -99,6 +99,18 @@ class ActionMoodBad(Action):
             return await escalate(dispatcher, tracker, "mood", "utter_mood_bad_again")
         dispatcher.utter_message(response="utter_mood_bad")
         return []
+
+
+class ActionShareProblem(Action):
+    """A problem that blocks work (debts, housing, health...): a coach is brought in at once."""
+
+    def name(self) -> str:
+        return "action_share_problem"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        return await escalate(dispatcher, tracker, request_reason(tracker), "utter_share_problem")
 
 
 class ActionCrisis(Action):

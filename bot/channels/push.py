@@ -1,27 +1,38 @@
-"""Server pushes: reach a user on their own channel at any time (coach replies, reminders).
+"""Server pushes and handoff: reach a user on their own channel at any time.
 
-Our channels register a factory for their output channel. The push endpoint
-(``POST /webhooks/push/send``, Rasa API token as Bearer) sends the messages on
-the channel the user last wrote on, and appends them to the conversation as
-``BotUttered`` events, so that they appear in every transcript. A user who is
-offline still finds them: Telegram keeps them, the web widget loads the
-conversation from the tracker when it comes back.
+Our channels register a factory for their output channel. The endpoints (Rasa
+API token as Bearer) work under the conversation lock, so they never interleave
+with a turn the bot is handling:
+
+- ``POST /webhooks/push/send``: send messages (a coach's reply, a reminder) on
+  the channel the user last wrote on, and append them as ``BotUttered`` events,
+  so they appear in every transcript. A user who is offline still finds them:
+  Telegram keeps them, the web widget loads the conversation when it comes back.
+  A coach's message carries ``sent_by: coach`` and the coach's name, which the
+  channels show as a label.
+- ``POST /webhooks/push/pause``: a coach took over. Rasa keeps storing the
+  user's messages but predicts nothing: the bot stays silent.
+- ``POST /webhooks/push/resume``: the coach handed back. The bot answers again
+  and bridges with a domain response (``utter_coach_handback``).
 """
 
 from __future__ import annotations
 
 import hmac
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
-from rasa.shared.core.events import BotUttered
+from rasa.shared.core.events import BotUttered, ConversationPaused, ConversationResumed
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.config import settings
+from bot.i18n import texts
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +42,7 @@ _outputs: dict[str, OutputFactory] = {}
 MAX_MESSAGES = 10
 MAX_TEXT = 4000
 MESSAGE_KEYS = ("text", "buttons", "image", "custom")
+RESPONSE_NAME = re.compile(r"^utter_[a-z0-9_]{1,60}$")
 
 
 def register_output(channel: str, factory: OutputFactory) -> None:
@@ -88,35 +100,148 @@ class PushInput(InputChannel):
             messages = clean_messages(body.get("messages"))
             if not isinstance(conversation_id, str) or not conversation_id or not messages:
                 return response.json({"error": "conversation_id and messages needed"}, status=400)
-            sent_by = str(body.get("sent_by") or "server")[:64]
-            result = await push_messages(request.app.ctx.agent, conversation_id, messages, sent_by)
+            sender = Sender.from_body(body)
+            result = await push_messages(request.app.ctx.agent, conversation_id, messages, sender)
             if result is None:
                 return response.json({"error": "unknown conversation"}, status=404)
             return response.json(result)
 
+        @push.route("/pause", methods=["POST"])
+        async def pause(request: Request) -> HTTPResponse:
+            return await _handoff(request, paused=True)
+
+        @push.route("/resume", methods=["POST"])
+        async def resume(request: Request) -> HTTPResponse:
+            return await _handoff(request, paused=False)
+
         return push
 
 
+async def _handoff(request: Request, paused: bool) -> HTTPResponse:
+    if not authorised(request):
+        return response.json({"error": "unauthorised"}, status=401)
+    body = request.json if isinstance(request.json, dict) else {}
+    conversation_id = body.get("conversation_id")
+    bridge = body.get("response")
+    if not isinstance(conversation_id, str) or not conversation_id:
+        return response.json({"error": "conversation_id needed"}, status=400)
+    agent = request.app.ctx.agent
+    if bridge is not None and not (
+        isinstance(bridge, str)
+        and RESPONSE_NAME.fullmatch(bridge)
+        and bridge in agent.domain.responses
+    ):
+        return response.json({"error": "unknown response"}, status=400)
+    result = await set_paused(agent, conversation_id, paused, bridge)
+    if result is None:
+        return response.json({"error": "unknown conversation"}, status=404)
+    return response.json(result)
+
+
+class Sender:
+    """Who a pushed message is from: the server (reminders) or a named coach."""
+
+    def __init__(self, kind: str = "server", coach_name: str | None = None) -> None:
+        self.kind = kind
+        self.coach_name = coach_name
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> Sender:
+        if body.get("sent_by") == "coach":
+            name = body.get("coach_name")
+            clean = " ".join(name.split())[:40] if isinstance(name, str) else ""
+            return cls("coach", clean or "Coach")
+        return cls("server")
+
+    def metadata(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"sent_by": self.kind, "pushed": True}
+        if self.coach_name:
+            data["coach_name"] = self.coach_name
+        return data
+
+
+def coach_label(name: str, region: str | None) -> str:
+    return texts(region).gettext("Bericht van coach {name}:").format(name=name)
+
+
+async def _deliver(
+    output: OutputChannel,
+    conversation_id: str,
+    message: dict[str, Any],
+    sender: Sender,
+    region: str | None,
+) -> None:
+    """A coach's message is labelled: structured where the channel can show it, else in the text."""
+    if sender.coach_name is None:
+        await output.send_response(conversation_id, dict(message))
+        return
+    from_person = getattr(output, "send_from_person", None)
+    if from_person is not None:
+        await from_person(conversation_id, message.get("text") or "", sender.coach_name)
+        return
+    labelled = f"{coach_label(sender.coach_name, region)}\n{message.get('text') or ''}"
+    await output.send_response(conversation_id, {**message, "text": labelled})
+
+
+async def _send_and_record(
+    tracker: DialogueStateTracker,
+    conversation_id: str,
+    messages: list[dict[str, Any]],
+    sender: Sender,
+    extra_metadata: dict[str, Any] | None = None,
+) -> bool:
+    """Send on the user's latest channel and append ``BotUttered`` events. Returns delivered."""
+    channel = tracker.get_latest_input_channel()
+    output = output_for(channel)
+    delivered = output is not None
+    region = tracker.get_slot("region") if "region" in tracker.slots else None
+    for message in messages:
+        if output is not None:
+            try:
+                await _deliver(output, conversation_id, message, sender, region)
+            except Exception as error:  # the user still finds it in the transcript
+                logger.warning("Push on %s not delivered: %s", channel, type(error).__name__)
+                delivered = False
+        data = {key: value for key, value in message.items() if key != "text"}
+        metadata = {**sender.metadata(), **(extra_metadata or {})}
+        tracker.update(BotUttered(message.get("text"), data, metadata))
+    return delivered
+
+
 async def push_messages(
-    agent: Any, conversation_id: str, messages: list[dict[str, Any]], sent_by: str
+    agent: Any, conversation_id: str, messages: list[dict[str, Any]], sender: Sender
 ) -> dict[str, Any] | None:
     """Send on the user's channel and record in the tracker, under the conversation lock."""
     async with agent.lock_store.lock(conversation_id):
         if not await agent.tracker_store.exists(conversation_id):
             return None
         tracker = await agent.processor.get_tracker(conversation_id)
-        channel = tracker.get_latest_input_channel()
-        output = output_for(channel)
-        delivered = output is not None
-        for message in messages:
-            if output is not None:
-                try:
-                    await output.send_response(conversation_id, dict(message))
-                except Exception as error:  # the user still finds it in the transcript
-                    logger.warning("Push on %s not delivered: %s", channel, type(error).__name__)
-                    delivered = False
-            data = {key: value for key, value in message.items() if key != "text"}
-            metadata = {"sent_by": sent_by, "pushed": True}
-            tracker.update(BotUttered(message.get("text"), data, metadata))
+        delivered = await _send_and_record(tracker, conversation_id, messages, sender)
         await agent.processor.save_tracker(tracker)
+    channel = tracker.get_latest_input_channel()
     return {"channel": channel, "delivered": delivered, "count": len(messages)}
+
+
+async def set_paused(
+    agent: Any, conversation_id: str, paused: bool, bridge: str | None = None
+) -> dict[str, Any] | None:
+    """Pause or resume the bot; on resume, say the bridging response on the user's channel."""
+    async with agent.lock_store.lock(conversation_id):
+        if not await agent.tracker_store.exists(conversation_id):
+            return None
+        tracker = await agent.processor.get_tracker(conversation_id)
+        if paused and not tracker.is_paused():
+            tracker.update(ConversationPaused())
+        elif not paused and tracker.is_paused():
+            tracker.update(ConversationResumed())
+        delivered = None
+        if not paused and bridge:
+            channel = tracker.get_latest_input_channel() or "rest"
+            rendered = await agent.nlg.generate(bridge, tracker, channel)
+            if rendered:
+                message = {key: rendered[key] for key in MESSAGE_KEYS if rendered.get(key)}
+                delivered = await _send_and_record(
+                    tracker, conversation_id, [message], Sender(), {"utter_action": bridge}
+                )
+        await agent.processor.save_tracker(tracker)
+    return {"paused": tracker.is_paused(), "delivered": delivered}

@@ -77,6 +77,10 @@ class WebChatOutput(SocketIOOutput):
         """
         await self._send_message(recipient_id, {"custom": json_message})
 
+    async def send_from_person(self, recipient_id: str, text: str, name: str) -> None:
+        """A coach's message: the widget shows the name above it (see the push endpoint)."""
+        await self._send_message(recipient_id, {"text": text, "sender": "coach", "name": name})
+
 
 class WebChatInput(SocketIOInput):
     @classmethod
@@ -191,7 +195,7 @@ class WebChatInput(SocketIOInput):
 
 
 def _shown(event: Event) -> dict[str, Any] | None:
-    """What a chat view needs of an event: no NLU results, no metadata.
+    """What a chat view needs of an event: no NLU results, no metadata but who wrote it.
 
     Session starts are kept as markers: what they say (the AI disclosure) is
     stored before the user's first words, but answered them.
@@ -199,12 +203,10 @@ def _shown(event: Event) -> dict[str, Any] | None:
     if isinstance(event, UserUttered):
         return {"event": "user", "text": event.text, "timestamp": event.timestamp}
     if isinstance(event, BotUttered):
-        return {
-            "event": "bot",
-            "text": event.text,
-            "data": event.data,
-            "timestamp": event.timestamp,
-        }
+        shown = {"event": "bot", "text": event.text, "data": event.data}
+        if (event.metadata or {}).get("sent_by") == "coach":
+            shown["metadata"] = {"sent_by": "coach", "coach_name": event.metadata.get("coach_name")}
+        return {**shown, "timestamp": event.timestamp}
     if isinstance(event, ActionExecuted) and event.action_name == ACTION_SESSION_START_NAME:
         return {"event": "action", "name": event.action_name, "timestamp": event.timestamp}
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timezone
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from rasa_sdk.executor import CollectingDispatcher
@@ -21,11 +22,11 @@ from actions.onboarding import (
 )
 from actions.session import ActionSessionStart
 from actions.simpler import ActionExplainSimpler
-from actions.support import ActionCrisis, ActionRequestCoach
+from actions.support import ActionCrisis, ActionRequestCoach, ActionShareProblem
 from bot.escalation import summary
-from bot.store import jobseekers
+from bot.store import escalations, jobseekers
 from bot.store.db import session_scope
-from bot.store.models import CoachRequest, ProgressEvent
+from bot.store.models import CoachRequest, ProgressEvent, Team
 from bot.store.pseudonym import pseudonym
 from tests.unit.trackers import bot_event, domain, from_fixture, tracker
 
@@ -180,14 +181,55 @@ def test_outside_coach_hours_the_user_hears_when(
     assert slots(events) == {"coach_time": expected}
 
 
-def test_coach_request_after_a_problem_keeps_the_topic() -> None:
-    t = tracker(intent="affirm", slots={"topic": "schulden"})
-    run(ActionRequestCoach(), t)
+def escalation_of(sender_id: str) -> CoachRequest:
     with session_scope() as session:
-        row = session.execute(
-            select(CoachRequest).where(CoachRequest.jobseeker_id == pseudonym(t.sender_id))
+        return session.execute(
+            select(CoachRequest).where(CoachRequest.jobseeker_id == pseudonym(sender_id))
         ).scalar_one()
-    assert row.reason == "problem:schulden"
+
+
+def test_a_problem_brings_in_a_coach_at_once_and_keeps_the_topic() -> None:
+    t = tracker(intent="share_problem", slots={"topic": "schulden"})
+    messages, _ = run(ActionShareProblem(), t)
+    assert responses(messages)[0] == "utter_share_problem"
+    assert responses(messages)[1] in ("utter_coach_requested", "utter_coach_later")
+    row = escalation_of(t.sender_id)
+    assert (row.reason, row.status, row.priority) == ("problem:schulden", "waiting", "normal")
+    summary_data = summary.read(row.summary)
+    assert "progress" in summary_data and "last_messages" in summary_data
+
+
+def test_a_problem_without_a_topic_is_still_a_problem() -> None:
+    t = tracker(intent="share_problem")
+    run(ActionShareProblem(), t)
+    assert escalation_of(t.sender_id).reason == "problem"
+
+
+def test_session_start_pauses_again_while_a_coach_has_the_conversation() -> None:
+    t = tracker()
+    jobseekers.touch(t.sender_id, "rest")
+    jobseekers.mark_disclosed(t.sender_id)
+    escalation_id = escalations.open_escalation(t.sender_id, "request")
+    with session_scope() as session:
+        session.get(CoachRequest, escalation_id).status = "with_coach"
+    messages, events = run(ActionSessionStart(), t)
+    assert messages == []
+    kinds = [e["event"] for e in events]
+    assert kinds[:2] == ["session_started", "pause"]
+    with session_scope() as session:
+        session.get(CoachRequest, escalation_id).status = "waiting"
+    _, events = run(ActionSessionStart(), t)
+    assert "pause" not in [e["event"] for e in events]
+
+
+def test_an_invite_code_puts_the_jobseeker_in_that_team() -> None:
+    team = Team(name=f"Team {uuid4().hex[:6]}", invite_code=f"inv-{uuid4().hex[:8]}")
+    with session_scope() as session:
+        session.add(team)
+    t = tracker(metadata={"invite": team.invite_code, "channel": "webchat"})
+    run(ActionSessionStart(), t)
+    escalations.open_escalation(t.sender_id, "request")
+    assert escalation_of(t.sender_id).team_id == team.id
 
 
 def test_crisis_leaves_the_form_and_is_urgent() -> None:

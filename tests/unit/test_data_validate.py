@@ -21,7 +21,9 @@ RASA_DISPATCHED = {"utter_ask_rephrase", "utter_default", "utter_ask_consent", "
 
 
 def dispatched_by_actions(name: str) -> bool:
-    code = "\n".join(p.read_text() for p in (ROOT / "actions").glob("*.py"))
+    """Named in an action, or in the handoff code (the push endpoint says it on hand back)."""
+    sources = [*(ROOT / "actions").glob("*.py"), ROOT / "bot" / "escalation" / "handoff.py"]
+    code = "\n".join(p.read_text() for p in sources)
     if f'"{name}"' in code:
         return True
     # action_explain_simpler builds "<response>_simple" for any response.

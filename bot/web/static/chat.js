@@ -209,17 +209,30 @@
         : [],
       image: safeImage(image),
       alt: typeof alt === "string" ? alt : "",
+      /* A person wrote this through the coach dashboard: show who. */
+      coach:
+        raw.sender === "coach"
+          ? (typeof raw.name === "string" && raw.name) ||
+            (typeof raw.sender_name === "string" && raw.sender_name) ||
+            "Coach"
+          : null,
     };
     return message.text || message.buttons.length || message.image ? message : null;
   }
 
   function addBotMessage(message) {
     var item = document.createElement("div");
-    item.className = "msg msg-bot";
+    item.className = "msg msg-bot" + (message.coach ? " msg-coach" : "");
+    if (message.coach) {
+      var who = document.createElement("p");
+      who.className = "from";
+      who.textContent = "Coach " + message.coach;
+      item.appendChild(who);
+    }
     if (message.text) {
       var bubble = document.createElement("p");
       bubble.className = "bubble";
-      bubble.appendChild(speaker("Werkmaatje"));
+      bubble.appendChild(speaker(message.coach ? "Coach " + message.coach : "Werkmaatje"));
       appendText(bubble, message.text);
       item.appendChild(bubble);
     }
