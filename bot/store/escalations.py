@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from bot.config import DEFAULT_REGION
 from bot.store.db import session_scope
 from bot.store.models import (
     ChannelIdentity,
@@ -112,15 +113,18 @@ def visible(viewer: Viewer, team_id: int | None) -> bool:
 
 
 def team_for(session: Session, jobseeker: JobSeeker) -> int | None:
-    """The job-seeker's own team (invite), else the first team serving their region."""
+    """The job-seeker's own team (invite), else the first team serving their region.
+
+    Someone who asks for help before telling their region goes to the default
+    region's team: nobody may wait in an inbox that only admins see.
+    """
     if jobseeker.team_id is not None:
         return int(jobseeker.team_id)
-    if jobseeker.region:
-        team = session.execute(
-            select(Team.id).where(Team.region == jobseeker.region).order_by(Team.id).limit(1)
-        ).scalar_one_or_none()
-        return int(team) if team is not None else None
-    return None
+    region = jobseeker.region or DEFAULT_REGION
+    team = session.execute(
+        select(Team.id).where(Team.region == region).order_by(Team.id).limit(1)
+    ).scalar_one_or_none()
+    return int(team) if team is not None else None
 
 
 def _jobseeker(session: Session, sender_id: str) -> JobSeeker:
