@@ -1,6 +1,6 @@
 """The web app factory: route modules composed into one Starlette app.
 
-The widget lives here now; the coach dashboard adds its own route module later.
+The widget and the coach dashboard (/coach) are separate route modules.
 Every response gets security headers, and pages get a strict Content-Security-Policy:
 the widget has no inline script, so only files from this app run.
 """
@@ -21,6 +21,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot import coach
 from bot.config import settings
 from bot.web import widget
 
@@ -94,6 +95,7 @@ def create_app(*, rasa_url: str | None = None, frame_ancestors: str = "'self'") 
             Route("/health", health, name="health"),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
             *widget.routes(),
+            *coach.routes(),
         ],
         lifespan=lifespan,
     )

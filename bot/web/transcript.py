@@ -45,7 +45,7 @@ def _image(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _title_for(payload: str, earlier: list[ChatMessage]) -> str | None:
+def title_for(payload: str, earlier: list[ChatMessage]) -> str | None:
     """The title of the button that sent this payload, most recent bot message first."""
     for message in reversed(earlier):
         for button in message["buttons"]:
@@ -63,7 +63,7 @@ def sent_by_coach(event: dict[str, Any]) -> str | None:
     return name if isinstance(name, str) and name else "Coach"
 
 
-def _bot_messages(event: dict[str, Any]) -> list[ChatMessage]:
+def bot_messages(event: dict[str, Any]) -> list[ChatMessage]:
     """A bot text split on blank lines, buttons on the last part, like Rasa's socket.io output."""
     text = event.get("text") if isinstance(event.get("text"), str) else ""
     data = event.get("data") if isinstance(event.get("data"), dict) else {}
@@ -105,12 +105,12 @@ def chat_messages(events: list[dict[str, Any]]) -> list[ChatMessage]:
         if kind == "action" and event.get("name") == "action_session_start":
             held = []
         elif kind == "bot":
-            (messages if held is None else held).extend(_bot_messages(event))
+            (messages if held is None else held).extend(bot_messages(event))
         elif kind == "user":
             text = event.get("text").strip() if isinstance(event.get("text"), str) else ""
             if text.startswith("/"):
                 bots = [m for m in messages if m["sender"] == "bot"]
-                text = _title_for(text, bots) or ""
+                text = title_for(text, bots) or ""
             if text:
                 messages.append(
                     ChatMessage(sender="user", text=text, buttons=[], image=None, name=None)

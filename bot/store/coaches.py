@@ -1,0 +1,289 @@
+"""Dashboard accounts, sessions and the audit log.
+
+Passwords are hashed with Argon2 (``argon2-cffi``); a session cookie is a random
+token of which only the SHA-256 is stored, so a copy of the database cannot be
+used to log in. The audit log records who looked at or did what, never message
+text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, select
+
+from bot.store.db import session_scope
+from bot.store.escalations import aware
+from bot.store.models import AuditEntry, Coach, CoachSession, Team, utcnow
+
+ROLES = ("coach", "admin")
+LOCALES = ("nl", "en")
+MIN_PASSWORD = 12
+SESSION_LIFETIME = timedelta(hours=8)
+# Sliding expiry without a write on every request.
+TOUCH_EVERY = timedelta(minutes=1)
+
+_hasher = PasswordHasher()
+# Verified against for unknown emails, so a wrong email costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@dataclass(frozen=True)
+class CoachData:
+    """A coach as the dashboard uses it (no password hash)."""
+
+    id: int
+    email: str
+    name: str
+    role: str
+    team_id: int | None
+    team_name: str | None
+    locale: str
+    active: bool
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0] if self.name.strip() else "Coach"
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    coach_id: int | None
+    coach_name: str | None
+    action: str
+    target: str | None
+    detail: dict[str, Any]
+    created_at: datetime
+
+
+def _data(coach: Coach, team_name: str | None) -> CoachData:
+    return CoachData(
+        id=int(coach.id),
+        email=coach.email,
+        name=coach.name,
+        role=coach.role,
+        team_id=coach.team_id,
+        team_name=team_name,
+        locale=coach.locale,
+        active=bool(coach.active),
+    )
+
+
+def _team_name(session: Any, team_id: int | None) -> str | None:
+    team = session.get(Team, team_id) if team_id is not None else None
+    return team.name if team else None
+
+
+def create_team(name: str, region: str | None = None, invite_code: str | None = None) -> int:
+    name = name.strip()
+    if not name:
+        raise ValueError("a team needs a name")
+    with session_scope() as session:
+        team = Team(name=name[:80], region=region, invite_code=invite_code)
+        session.add(team)
+        session.flush()
+        return int(team.id)
+
+
+def _team_id(session: Any, team: str | int | None) -> int | None:
+    if team is None:
+        return None
+    if isinstance(team, int) or str(team).isdigit():
+        row = session.get(Team, int(team))
+    else:
+        row = session.execute(select(Team).where(Team.name == team)).scalar_one_or_none()
+    if row is None:
+        raise ValueError(f"unknown team {team!r}")
+    return int(row.id)
+
+
+def create_coach(
+    email: str,
+    name: str,
+    password: str,
+    role: str = "coach",
+    team: str | int | None = None,
+    locale: str = "nl",
+) -> int:
+    """A new account. A coach needs a team; an admin may have none (they see every team)."""
+    email = email.strip().lower()
+    if "@" not in email or not name.strip():
+        raise ValueError("an account needs an email address and a name")
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    if locale not in LOCALES:
+        raise ValueError(f"locale must be one of {LOCALES}")
+    if len(password) < MIN_PASSWORD:
+        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+    with session_scope() as session:
+        team_id = _team_id(session, team)
+        if role == "coach" and team_id is None:
+            raise ValueError("a coach needs a team")
+        coach = Coach(
+            email=email,
+            name=name.strip()[:80],
+            password_hash=_hasher.hash(password),
+            role=role,
+            team_id=team_id,
+            locale=locale,
+            active=True,
+        )
+        session.add(coach)
+        session.flush()
+        return int(coach.id)
+
+
+def authenticate(email: str, password: str) -> CoachData | None:
+    """The coach when email and password match an active account, else None."""
+    with session_scope() as session:
+        coach = session.execute(
+            select(Coach).where(Coach.email == email.strip().lower())
+        ).scalar_one_or_none()
+        stored = coach.password_hash if coach is not None else _DUMMY_HASH
+        try:
+            _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return None
+        if coach is None or not coach.active:
+            return None
+        if _hasher.check_needs_rehash(stored):
+            coach.password_hash = _hasher.hash(password)
+        coach.last_login_at = utcnow()
+        return _data(coach, _team_name(session, coach.team_id))
+
+
+def set_active(coach_id: int, active: bool) -> None:
+    with session_scope() as session:
+        coach = session.get(Coach, coach_id)
+        if coach is None:
+            raise LookupError(coach_id)
+        coach.active = active
+        if not active:
+            session.execute(delete(CoachSession).where(CoachSession.coach_id == coach_id))
+
+
+def set_locale(coach_id: int, locale: str) -> None:
+    if locale not in LOCALES:
+        raise ValueError(f"locale must be one of {LOCALES}")
+    with session_scope() as session:
+        coach = session.get(Coach, coach_id)
+        if coach is not None:
+            coach.locale = locale
+
+
+def list_coaches() -> list[CoachData]:
+    with session_scope() as session:
+        rows = session.execute(
+            select(Coach, Team.name).outerjoin(Team, Team.id == Coach.team_id).order_by(Coach.id)
+        ).all()
+        return [_data(coach, team) for coach, team in rows]
+
+
+def list_team_coaches(team_id: int | None) -> list[CoachData]:
+    """Active coaches who may be assigned an escalation of this team (admins included)."""
+    with session_scope() as session:
+        query = (
+            select(Coach, Team.name)
+            .outerjoin(Team, Team.id == Coach.team_id)
+            .where(Coach.active.is_(True))
+            .order_by(Coach.name)
+        )
+        rows = session.execute(query).all()
+        return [
+            _data(coach, team)
+            for coach, team in rows
+            if coach.role == "admin" or (team_id is not None and coach.team_id == team_id)
+        ]
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_session(coach_id: int) -> tuple[str, str]:
+    """A new login: returns (cookie token, CSRF token). Only the token's hash is stored."""
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    now = utcnow()
+    with session_scope() as session:
+        session.add(
+            CoachSession(
+                id=token_hash(token),
+                coach_id=coach_id,
+                csrf_token=csrf,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + SESSION_LIFETIME,
+            )
+        )
+    return token, csrf
+
+
+def load_session(token: str | None) -> tuple[CoachData, str] | None:
+    """The coach and CSRF token of a live session; extends it (at most once a minute)."""
+    if not token:
+        return None
+    now = utcnow()
+    with session_scope() as session:
+        row = session.get(CoachSession, token_hash(token))
+        if row is None:
+            return None
+        expires = aware(row.expires_at)
+        coach = session.get(Coach, row.coach_id)
+        if expires is None or expires <= now or coach is None or not coach.active:
+            session.delete(row)
+            return None
+        last_seen = aware(row.last_seen_at) or now
+        if now - last_seen >= TOUCH_EVERY:
+            row.last_seen_at, row.expires_at = now, now + SESSION_LIFETIME
+        return _data(coach, _team_name(session, coach.team_id)), str(row.csrf_token)
+
+
+def delete_session(token: str | None) -> None:
+    if not token:
+        return
+    with session_scope() as session:
+        session.execute(delete(CoachSession).where(CoachSession.id == token_hash(token)))
+
+
+def audit(
+    coach_id: int | None, action: str, target: str | None = None, detail: dict | None = None
+) -> None:
+    """Record an access or action. ``detail`` holds ids and counts, never message text."""
+    with session_scope() as session:
+        session.add(
+            AuditEntry(
+                coach_id=coach_id,
+                action=action[:32],
+                target=target[:80] if target else None,
+                detail=detail or {},
+            )
+        )
+
+
+def list_audit(limit: int = 200) -> list[AuditRow]:
+    with session_scope() as session:
+        rows = session.execute(
+            select(AuditEntry, Coach.name)
+            .outerjoin(Coach, Coach.id == AuditEntry.coach_id)
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        ).all()
+        return [
+            AuditRow(
+                id=int(entry.id),
+                coach_id=entry.coach_id,
+                coach_name=name,
+                action=entry.action,
+                target=entry.target,
+                detail=dict(entry.detail or {}),
+                created_at=aware(entry.created_at) or utcnow(),
+            )
+            for entry, name in rows
+        ]
