@@ -78,3 +78,23 @@ def poll(page: Page, expression: str, timeout: float = TIMEOUT_S) -> Any:
         if time.monotonic() > deadline:
             raise TimeoutError(f"Not true after {timeout} s: {expression}")
         page.wait_for_timeout(100)
+
+
+# ---- the chat widget ----
+
+SESSION = "localStorage.getItem('werkmaatje.session')"
+
+
+def open_chat(page: Page, web: str, query: str = "") -> str:
+    """Open the widget and wait until the server confirmed a session; return its id."""
+    page.goto(f"{web}/chat{query}")
+    return str(poll(page, SESSION))
+
+
+def say(page: Page, text: str) -> None:
+    page.fill("#message", text)
+    page.press("#message", "Enter")
+
+
+def bot_bubble(page: Page, text: str) -> Any:
+    return page.locator(".msg-bot .bubble", has_text=text)

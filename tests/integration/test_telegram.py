@@ -409,30 +409,56 @@ def test_a_very_long_text_gets_an_answer(user: TgUser) -> None:
 # --- pushes from the server ----------------------------------------------------------
 
 
-def push(user: TgUser, text: str) -> dict[str, Any]:
+def push_api(path: str, body: dict[str, Any]) -> dict[str, Any]:
     answer = requests.post(
-        f"http://localhost:{settings().rasa_port}/webhooks/push/send",
+        f"http://localhost:{settings().rasa_port}/webhooks/push/{path}",
         headers={"Authorization": f"Bearer {settings().rasa_api_token}"},
-        json={
-            "conversation_id": user.conversation_id,
-            "messages": [{"text": text}],
-            "sent_by": "coach",
-        },
+        json=body,
         timeout=30,
     )
     assert answer.status_code == 200, answer.text
     return answer.json()
 
 
-def test_a_coach_push_reaches_the_chat_and_the_transcript(user: TgUser) -> None:
+def push(user: TgUser, text: str, **sender: str) -> dict[str, Any]:
+    body = {"conversation_id": user.conversation_id, "messages": [{"text": text}], **sender}
+    return push_api("send", body)
+
+
+def test_a_server_push_reaches_the_chat_and_the_transcript(user: TgUser) -> None:
     user.say("hoi")
-    result = push(user, "Hoi, ik ben Anna, je coach. Ik bel je morgen.")
+    result = push(user, "Denk je aan je afspraak van morgen?")
     assert result == {"channel": "telegram", "delivered": True, "count": 1}
-    assert user.sent()[-1]["text"] == "Hoi, ik ben Anna, je coach. Ik bel je morgen."
+    assert user.sent()[-1]["text"] == "Denk je aan je afspraak van morgen?"
     assert user.sent()[-1]["chat_id"] == str(user.chat_id)
     last_bot = [e for e in user.tracker()["events"] if e["event"] == "bot"][-1]
-    assert last_bot["text"] == "Hoi, ik ben Anna, je coach. Ik bel je morgen."
-    assert last_bot["metadata"]["sent_by"] == "coach"
+    assert last_bot["text"] == "Denk je aan je afspraak van morgen?"
+    assert last_bot["metadata"]["sent_by"] == "server"
+
+
+def test_a_coach_takes_over_on_telegram_and_hands_back(user: TgUser) -> None:
+    user.say("ik wil met mijn coach praten")
+    push_api("pause", {"conversation_id": user.conversation_id})
+    assert user.say("hallo, is daar iemand?") == [], "the bot must be silent during a handoff"
+
+    result = push(user, "Hoi, ik ben Anna, je coach.", sent_by="coach", coach_name="Anna")
+    assert result["delivered"] is True
+    assert user.sent()[-1]["text"] == "Bericht van coach Anna:\nHoi, ik ben Anna, je coach."
+    last_bot = [e for e in user.tracker()["events"] if e["event"] == "bot"][-1]
+    assert last_bot["text"] == "Hoi, ik ben Anna, je coach."  # the label is the channel's
+    assert (last_bot["metadata"]["sent_by"], last_bot["metadata"]["coach_name"]) == (
+        "coach",
+        "Anna",
+    )
+    assert user.say("/help") == []
+
+    push_api(
+        "resume", {"conversation_id": user.conversation_id, "response": "utter_coach_handback"}
+    )
+    bridge = user.sent()[-1]
+    assert "weer met mij" in bridge["text"]
+    assert [title for title, _ in keyboard(bridge)] == ["Stap kiezen", "Oefenen", "Ik ben klaar"]
+    assert user.say("hoi"), "after the hand back the bot answers again"
 
 
 # --- set-up commands -------------------------------------------------------------------

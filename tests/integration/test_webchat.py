@@ -30,30 +30,23 @@ from tests.integration.conftest import Chat
 # The browser fixtures are a plugin; rewrite its asserts although we import helpers from it.
 pytest.register_assert_rewrite("tests.integration.browser")
 pytest_plugins = ("tests.integration.browser",)
-from tests.integration.browser import DESKTOP, PHONE, poll, watch  # noqa: E402
+from tests.integration.browser import (  # noqa: E402
+    DESKTOP,
+    PHONE,
+    SESSION,
+    bot_bubble,
+    open_chat,
+    poll,
+    say,
+    watch,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-SESSION = "localStorage.getItem('werkmaatje.session')"
 CONSENT_BUTTONS = ["Ja, dat mag", "Nee, liever niet", "Vertel meer"]
 MENU_QUESTION = "Wat wil je doen?"
 
 
 # ---- helpers ----
-
-
-def open_chat(page: Page, web: str, query: str = "") -> str:
-    """Open the widget and wait until the server confirmed a session; return its id."""
-    page.goto(f"{web}/chat{query}")
-    return str(poll(page, SESSION))
-
-
-def say(page: Page, text: str) -> None:
-    page.fill("#message", text)
-    page.press("#message", "Enter")
-
-
-def bot_bubble(page: Page, text: str) -> Any:
-    return page.locator(".msg-bot .bubble", has_text=text)
 
 
 def transcript(page: Page) -> list[str]:
