@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 RASA := $(VENV)/bin/rasa
 MODEL := models/werkmaatje.tar.gz
 SPACY_NL := build/spacy_nl/meta.json
-PO := $(wildcard locales/*/LC_MESSAGES/messages.po)
+PO := $(wildcard locales/*/LC_MESSAGES/messages.po locales/*/LC_MESSAGES/dashboard.po)
 MO := $(PO:.po=.mo)
 TRAINING := config.yml $(wildcard domain/*.yml) $(wildcard data/nlu/*.yml data/rules/*.yml data/stories/*.yml)
 
@@ -31,12 +31,16 @@ $(VENV)/.installed: requirements.lock
 $(SPACY_NL): $(VENV)/.installed bot/nlp/build.py
 	$(PY) -m bot.nlp.build build/spacy_nl
 
-locales/%/LC_MESSAGES/messages.mo: locales/%/LC_MESSAGES/messages.po $(VENV)/.installed
-	$(VENV)/bin/pybabel compile --use-fuzzy -D messages -i $< -o $@
+# One rule per domain: the bot's texts (messages) and the coach dashboard's (dashboard).
+locales/%.mo: locales/%.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile --use-fuzzy -D $(basename $(notdir $<)) -i $< -o $@
 
 locales: $(VENV)/.installed  ## re-extract texts from the code and update the catalogues
 	$(VENV)/bin/pybabel extract -F babel.cfg --no-location -o locales/messages.pot bot actions
 	$(VENV)/bin/pybabel update -D messages -i locales/messages.pot -d locales --no-fuzzy-matching
+	$(VENV)/bin/pybabel extract -F babel_dashboard.cfg -k d_ --no-location --sort-output -o locales/dashboard.pot bot/coach
+	$(VENV)/bin/pybabel update -D dashboard -i locales/dashboard.pot -d locales -l en --no-fuzzy-matching
+	$(VENV)/bin/pybabel update -D dashboard -i locales/dashboard.pot -d locales -l nl_NL --no-fuzzy-matching
 
 db: $(VENV)/.installed
 	$(VENV)/bin/alembic upgrade head
