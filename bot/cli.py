@@ -1,9 +1,11 @@
-"""One command-line entry: `python -m bot.cli run | shell`."""
+"""One command-line entry: `python -m bot.cli run | shell | telegram | team | coach`."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import getpass
+import os
 import signal
 import subprocess
 import sys
@@ -76,6 +78,66 @@ def telegram(args: argparse.Namespace) -> int:
     return asyncio.run(telegram_admin.poll())
 
 
+def read_password(from_stdin: bool) -> str:
+    """From ``COACH_PASSWORD``, stdin or a prompt: never an argument (shell history, ps)."""
+    if os.environ.get("COACH_PASSWORD"):
+        return os.environ["COACH_PASSWORD"]
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("Password (12 characters or more): ")
+    if getpass.getpass("Password again: ") != first:
+        raise ValueError("the passwords differ")
+    return first
+
+
+def accounts(args: argparse.Namespace) -> int:
+    """Dashboard teams and accounts (see docs/dashboard.md)."""
+    from bot.store import coaches
+
+    try:
+        if args.command == "team":
+            team_id = coaches.create_team(args.name, args.region, args.invite)
+            print(f"team {team_id}: {args.name}")
+        elif args.action == "add":
+            password = read_password(args.password_stdin)
+            coach_id = coaches.create_coach(
+                args.email, args.name, password, args.role, args.team, args.locale
+            )
+            print(f"coach {coach_id}: {args.email} ({args.role})")
+        else:
+            for coach in coaches.list_coaches():
+                state = "" if coach.active else " (inactive)"
+                print(
+                    f"{coach.id}\t{coach.email}\t{coach.name}\t{coach.role}"
+                    f"\t{coach.team_name or '-'}\t{coach.locale}{state}"
+                )
+    except (ValueError, LookupError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def add_account_commands(commands: argparse._SubParsersAction) -> None:
+    team = commands.add_parser("team", help="dashboard teams")
+    team_actions = team.add_subparsers(dest="action", required=True)
+    team_add = team_actions.add_parser("add", help="create a team")
+    team_add.add_argument("name")
+    team_add.add_argument("--region", choices=["nl_NL", "nl_BE"], default=None)
+    team_add.add_argument("--invite", default=None, help="invite code for deep links")
+    coach = commands.add_parser("coach", help="dashboard accounts")
+    coach_actions = coach.add_subparsers(dest="action", required=True)
+    coach_add = coach_actions.add_parser(
+        "add", help="create an account (password from COACH_PASSWORD, stdin or a prompt)"
+    )
+    coach_add.add_argument("email")
+    coach_add.add_argument("--name", required=True)
+    coach_add.add_argument("--team", default=None, help="team name or id (admins may have none)")
+    coach_add.add_argument("--role", choices=["coach", "admin"], default="coach")
+    coach_add.add_argument("--locale", choices=["nl", "en"], default="nl")
+    coach_add.add_argument("--password-stdin", action="store_true")
+    coach_actions.add_parser("list", help="list accounts")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="werkmaatje")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -89,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
     hook.add_argument("url", help="public https base URL of the Rasa server")
     tg_actions.add_parser("delete-webhook", help="stop webhook delivery")
     tg_actions.add_parser("poll", help="long polling: try a real bot without a public URL")
+    add_account_commands(commands)
     args = parser.parse_args(argv)
+    if args.command in ("team", "coach"):
+        return accounts(args)
     if args.command == "telegram":
         return telegram(args)
     return {"run": run, "shell": shell}[args.command]()
