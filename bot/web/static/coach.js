@@ -1,6 +1,6 @@
 // Coach dashboard: live inbox and transcript over Server-Sent Events.
 // The server tells *that* something changed; we fetch JSON and build the DOM
-// with createElement/textContent only (never innerHTML): user text stays text.
+// with createElement/textContent only (no HTML parsing): user text stays text.
 "use strict";
 
 (function () {
