@@ -76,8 +76,10 @@ async def send_reply(
 async def conversation_events(client: httpx.AsyncClient, conversation_id: str) -> list[dict]:
     """Every event of the conversation (all sessions), from Rasa's HTTP API."""
     path = f"/conversations/{quote(conversation_id, safe='')}/tracker"
+    # Rasa's HTTP API takes its token as a query parameter (a Bearer header means JWT).
+    params = {"include_events": "ALL", "token": settings().rasa_api_token}
     try:
-        answer = await client.get(path, params={"include_events": "ALL"}, headers=_auth())
+        answer = await client.get(path, params=params)
         answer.raise_for_status()
         events = answer.json().get("events") or []
     except (httpx.HTTPError, ValueError, AttributeError) as error:
