@@ -17,6 +17,7 @@ from bot.services import MODEL, VENV_BIN, action_server, all_services, running, 
 CHAT_HELP = """
 Werkmaatje is running.
   Web chat widget:             http://localhost:{web}/chat
+  Coach dashboard:             http://localhost:{web}/coach/
   Rasa server (REST channel):  http://localhost:{rasa}/webhooks/rest/webhook
   Action server:               http://localhost:{actions}/health
   Logs:                        var/logs/
@@ -27,6 +28,10 @@ Chat with it:
   on Telegram:      see README, "Telegram" (TELEGRAM_TOKEN, then `make telegram-poll`)
   over REST:        curl -s localhost:{rasa}/webhooks/rest/webhook \\
                       -H 'Content-Type: application/json' -d '{{"sender": "ik", "message": "hoi"}}'
+
+A first coach account (asks for a password, 12 characters or more):
+  .venv/bin/python -m bot.cli team add "Team Nederland" --region nl_NL
+  .venv/bin/python -m bot.cli coach add jij@example.org --name Jij --team "Team Nederland"
 
 Stop with Ctrl-C.
 """
