@@ -322,17 +322,38 @@ def _coach_in_team(session: Session, coach_id: int, team_id: int | None) -> bool
     return coach.role == "admin" or (team_id is not None and coach.team_id == team_id)
 
 
-def claim(escalation_id: int, viewer: Viewer) -> str:
-    """The viewer takes over the conversation. Returns the status it had."""
+def _move(
+    escalation_id: int,
+    viewer: Viewer,
+    status: str,
+    allowed_from: tuple[str, ...] = OPEN,
+    **values: Any,
+) -> str:
+    """Change the status (and other columns) when the current one allows it.
+
+    Returns the status it had, so the caller knows whether the bot must resume.
+    """
     with session_scope() as session:
         row = _editable(session, escalation_id, viewer)
-        previous = row.status
-        if previous == "resolved":
-            raise NotAllowed("resolved")
-        now = utcnow()
-        row.status, row.assigned_to, row.claimed_at = "with_coach", viewer.coach_id, now
-        row.snoozed_until, row.updated_at = None, now
-        return str(previous)
+        previous = str(row.status)
+        if previous not in allowed_from:
+            raise NotAllowed(previous)
+        row.status, row.updated_at = status, utcnow()
+        for column, value in values.items():
+            setattr(row, column, value)
+        return previous
+
+
+def claim(escalation_id: int, viewer: Viewer) -> str:
+    """The viewer takes over the conversation. Returns the status it had."""
+    return _move(
+        escalation_id,
+        viewer,
+        "with_coach",
+        assigned_to=viewer.coach_id,
+        claimed_at=utcnow(),
+        snoozed_until=None,
+    )
 
 
 def assign(escalation_id: int, viewer: Viewer, coach_id: int) -> None:
@@ -348,45 +369,20 @@ def assign(escalation_id: int, viewer: Viewer, coach_id: int) -> None:
 
 def hand_back(escalation_id: int, viewer: Viewer) -> str:
     """The bot takes the conversation again; the escalation stays open. Returns the old status."""
-    with session_scope() as session:
-        row = _editable(session, escalation_id, viewer)
-        previous = str(row.status)
-        if previous != "with_coach":
-            raise NotAllowed(previous)
-        row.status, row.updated_at = "waiting", utcnow()
-        return previous
+    return _move(escalation_id, viewer, "waiting", allowed_from=("with_coach",))
 
 
 def snooze(escalation_id: int, viewer: Viewer, hours: float) -> str:
     """Out of the inbox until later (the bot answers meanwhile). Returns the old status."""
     if not 0 < hours <= 24 * 14:
         raise ValueError("snooze between a moment and two weeks")
-    with session_scope() as session:
-        row = _editable(session, escalation_id, viewer)
-        previous = str(row.status)
-        if previous == "resolved":
-            raise NotAllowed(previous)
-        now = utcnow()
-        row.status, row.snoozed_until = "snoozed", now + timedelta(hours=hours)
-        row.updated_at = now
-        return previous
+    until = utcnow() + timedelta(hours=hours)
+    return _move(escalation_id, viewer, "snoozed", snoozed_until=until)
 
 
 def resolve(escalation_id: int, viewer: Viewer) -> str:
     """Close the escalation. Returns the status it had."""
-    with session_scope() as session:
-        row = _editable(session, escalation_id, viewer)
-        previous = str(row.status)
-        if previous == "resolved":
-            raise NotAllowed(previous)
-        now = utcnow()
-        row.status, row.resolved_at, row.snoozed_until, row.updated_at = (
-            "resolved",
-            now,
-            None,
-            now,
-        )
-        return previous
+    return _move(escalation_id, viewer, "resolved", resolved_at=utcnow(), snoozed_until=None)
 
 
 def clean_labels(raw: list[str]) -> list[str]:

@@ -68,22 +68,24 @@ def accounts(servers: str) -> Accounts:
     return made
 
 
+def new_context(browser: Browser, viewport: dict[str, int]) -> BrowserContext:
+    context = browser.new_context(viewport=viewport, locale="nl-NL")
+    context.set_default_timeout(30_000)
+    return context
+
+
 @pytest.fixture
 def desk(browser: Browser) -> Iterator[BrowserContext]:
     """A coach's desktop browser."""
-    context = browser.new_context(viewport=DESKTOP, locale="nl-NL")
-    context.set_default_timeout(30_000)
-    yield context
-    context.close()
+    with new_context(browser, DESKTOP) as context:
+        yield context
 
 
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[BrowserContext]:
-    """A job-seeker's phone."""
-    context = browser.new_context(viewport=PHONE, locale="nl-NL")
-    context.set_default_timeout(30_000)
-    yield context
-    context.close()
+    """A job-seeker's phone, with its own storage."""
+    with new_context(browser, PHONE) as context:
+        yield context
 
 
 def login(page: Page, web: str, account: Account) -> None:

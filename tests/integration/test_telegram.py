@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 from types import SimpleNamespace
@@ -150,6 +151,12 @@ class TgUser:
 
     def intents(self) -> list[str]:
         return [e["parse_data"]["intent"]["name"] for e in self.user_events()]
+
+
+def run_async(coroutine: Any) -> Any:
+    """Run a coroutine from a test, also while Playwright's sync API holds this thread's loop."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def texts(messages: list[dict[str, Any]]) -> str:
@@ -479,7 +486,7 @@ def cli(*args: str, env: dict[str, str] | None = None, **kwargs: Any) -> subproc
 def test_set_and_delete_webhook(telegram: FakeTelegram) -> None:
     from bot.channels import telegram_admin
 
-    summary = asyncio.run(telegram_admin.set_webhook("https://werk.example.org/"))
+    summary = run_async(telegram_admin.set_webhook("https://werk.example.org/"))
     assert "https://werk.example.org/webhooks/telegram/webhook" in summary
     (call,) = telegram.calls_of("setWebhook")
     assert call.params["url"] == "https://werk.example.org/webhooks/telegram/webhook"
@@ -490,7 +497,7 @@ def test_set_and_delete_webhook(telegram: FakeTelegram) -> None:
         "callback_query",
         "my_chat_member",
     ]
-    assert "deleted" in asyncio.run(telegram_admin.delete_webhook())
+    assert "deleted" in run_async(telegram_admin.delete_webhook())
     assert len(telegram.calls_of("deleteWebhook")) == 1
 
 
@@ -573,7 +580,7 @@ def test_output_splits_long_texts_and_sends_images_with_captions(
         await output.send_response(user.conversation_id, {"custom": {"text": "Eigen bericht"}})
         await output.send_response(user.conversation_id, {"custom": {"chart": [1, 2]}})
 
-    asyncio.run(send_all())
+    run_async(send_all())
     calls = [c for c in telegram.calls if c.method != "getMe"]
     assert len(telegram.calls_of("getMe")) == 1, "one Bot, initialised once"
     methods = [c.method for c in calls]
@@ -604,14 +611,14 @@ def test_output_to_a_blocked_or_unknown_chat(channel: Any, telegram: FakeTelegra
         await output.send_response(conversation_id, {"text": "Hoi"})
 
     with pytest.raises(channel.DeliveryError):
-        asyncio.run(send(True, user.conversation_id))
+        run_async(send(True, user.conversation_id))
     assert store.chat_for(user.conversation_id).blocked, "Telegram's 403 marks the chat"
     sent = len(telegram.calls_of("sendMessage"))
-    asyncio.run(send(False, user.conversation_id))  # inside a Rasa turn: logged, not raised
+    run_async(send(False, user.conversation_id))  # inside a Rasa turn: logged, not raised
     assert len(telegram.calls_of("sendMessage")) == sent, "a blocked chat is skipped"
     with pytest.raises(channel.DeliveryError):
-        asyncio.run(send(True, "tg-unknown"))
-    asyncio.run(send(False, "tg-unknown"))
+        run_async(send(True, "tg-unknown"))
+    run_async(send(False, "tg-unknown"))
 
 
 def test_updates_left_unhandled_are_handled_at_start_in_order(
@@ -638,7 +645,7 @@ def test_updates_left_unhandled_are_handled_at_start_in_order(
         await processor.recover(app)
         await processor.idle()
 
-    asyncio.run(restart())
+    run_async(restart())
     mine = [m for m in seen if m.sender_id == user.conversation_id]
     assert [m.text for m in mine] == ["een", "twee", "drie"]
     assert {m.input_channel for m in mine} == {"telegram"}
@@ -688,7 +695,7 @@ def in_process(
             server.close()
             await server.wait_closed()
 
-    return asyncio.run(serve())
+    return run_async(serve())
 
 
 async def nothing_may_reach_rasa(_: Any) -> None:

@@ -69,11 +69,12 @@ def onboard(page: Page, web: str) -> str:
     return sid
 
 
-def push(conversation_id: str, text: str) -> requests.Response:
+def push(conversation_id: str, text: str, **sender: str) -> requests.Response:
+    """A server push; ``sent_by="coach", coach_name=...`` for a coach's message."""
     return requests.post(
         f"http://localhost:{settings().rasa_port}/webhooks/push/send",
         headers={"Authorization": f"Bearer {settings().rasa_api_token}"},
-        json={"conversation_id": conversation_id, "messages": [{"text": text}], "sent_by": "coach"},
+        json={"conversation_id": conversation_id, "messages": [{"text": text}], **sender},
         timeout=30,
     )
 
@@ -167,11 +168,12 @@ def test_server_push_appears_live_and_after_coming_back(
 ) -> None:
     sid = start(page, web)
 
-    live = push(sid, "Hoi, ik ben je coach.")
+    live = push(sid, "Hoi, ik ben je coach.", sent_by="coach", coach_name="Anna")
     assert live.status_code == 200, live.text
     assert live.json()["channel"] == "webchat" and live.json()["delivered"] is True
     expect(bot_bubble(page, "Hoi, ik ben je coach.")).to_be_visible()
     expect(page.locator(".msg-bot").last).to_contain_text("Hoi, ik ben je coach.")
+    expect(page.locator(".msg-coach .from")).to_have_text("Coach Anna")
     page.close()
 
     offline = push(sid, "Ben je er nog? Ik help je graag verder.")
@@ -183,7 +185,7 @@ def test_server_push_appears_live_and_after_coming_back(
     expect(bot_bubble(again, "Hoi, ik ben je coach.")).to_be_visible()
     expect(bot_bubble(again, "Ben je er nog? Ik help je graag verder.")).to_be_visible()
     assert transcript(again)[-2:] == [
-        "Werkmaatje: Hoi, ik ben je coach.",
+        "Coach Anna: Hoi, ik ben je coach.",
         "Werkmaatje: Ben je er nog? Ik help je graag verder.",
     ]
     assert not problems
