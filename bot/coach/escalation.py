@@ -21,7 +21,14 @@ from bot.coach import live
 from bot.coach.auth import login_required
 from bot.coach.canned import canned_replies
 from bot.coach.render import gettext, json_answer, locale_of, page
-from bot.coach.texts import PRIORITY_NAMES, STATUS_NAMES, d_, format_moment, reason_name
+from bot.coach.texts import (
+    PRIORITY_NAMES,
+    STATUS_NAMES,
+    d_,
+    format_moment,
+    reason_name,
+    step_name,
+)
 from bot.coach.transcript import Turn, turns
 from bot.escalation import handoff, summary
 from bot.escalation.handoff import HandoffError
@@ -128,6 +135,7 @@ async def view(request: Request) -> Response:
         priority_name=gettext(request, PRIORITY_NAMES.get(item.priority, item.priority)),
         reason=reason_name(item.reason, locale),
         summary=summary.read(escalation.summary),
+        step=step_name(summary.read(escalation.summary).get("step"), locale),
         turns=conversation,
         team_coaches=await run_db(coaches.list_team_coaches, item.team_id),
         canned=canned_replies(),

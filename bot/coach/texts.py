@@ -75,6 +75,30 @@ REASON_NAMES = {
 }
 
 
+# Where the user was (summary "step": a running form or the last response).
+STEP_NAMES = {
+    "onboarding_form": d_("Kennismaking (toestemming en regio)"),
+    "utter_disclosure": d_("Begin van het gesprek"),
+    "utter_capabilities": d_("Uitleg wat de bot kan"),
+    "utter_menu": d_("Menu"),
+    "utter_greet": d_("Begroeting"),
+    "utter_ask_consent": d_("Vraag om toestemming"),
+    "utter_ask_region": d_("Vraag naar de regio"),
+    "utter_ask_rephrase": d_("Bot vroeg het anders te zeggen"),
+    "utter_mood_bad": d_("Voelt zich niet goed"),
+    "utter_share_problem": d_("Vertelde over een probleem"),
+    "utter_coach_handback": d_("Terug bij de bot na een coach"),
+}
+
+
+def step_name(step: str | None, locale: str) -> str:
+    """A readable step; unknown steps show their technical name, nothing is hidden."""
+    if not step:
+        return "–"
+    name = STEP_NAMES.get(step.removesuffix("_simple"))
+    return translations(locale).gettext(name) if name else step
+
+
 def reason_name(reason: str, locale: str) -> str:
     """``problem:rent`` reads 'Probleem: rent'; unknown reasons show as they are."""
     base, _sep, topic = reason.partition(":")

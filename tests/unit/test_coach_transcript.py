@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.coach.texts import step_name
 from bot.coach.transcript import turns
 
 
@@ -65,3 +66,11 @@ def test_pause_and_resume_are_system_turns_and_other_events_are_skipped() -> Non
 def test_bot_text_is_split_like_the_widget_shows_it() -> None:
     [first, second] = turns([{"event": "bot", "text": "Een.\n\nTwee."}])
     assert (first["text"], second["text"]) == ("Een.", "Twee.")
+
+
+def test_summary_steps_read_as_words_in_the_coach_language() -> None:
+    assert step_name("onboarding_form", "nl") == "Kennismaking (toestemming en regio)"
+    assert step_name("utter_menu_simple", "en") == "Menu"
+    assert step_name("utter_disclosure", "en") == "Start of the conversation"
+    assert step_name("utter_something_new", "nl") == "utter_something_new"
+    assert step_name(None, "nl") == "–"
