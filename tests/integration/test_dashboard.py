@@ -9,10 +9,12 @@ isolation, routes without login, and an XSS attempt through the bot.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -37,6 +39,13 @@ from tests.integration.browser import (  # noqa: E402
 )
 
 PASSWORD = "lang-genoeg-wachtwoord-42"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def shot(page: Page, name: str, tmp_path: Path) -> None:
+    """Screenshots for docs/screenshots/ when WERKMAATJE_SCREENSHOTS=1, else thrown away."""
+    folder = ROOT / "docs" / "screenshots" if os.environ.get("WERKMAATJE_SCREENSHOTS") else tmp_path
+    page.screenshot(path=folder / f"{name}.png")
 
 
 @dataclass(frozen=True)
@@ -125,7 +134,12 @@ def bot_events_after_last_user(chat: Chat) -> list[dict]:
 
 
 def test_a_coach_handles_an_escalation_from_arrival_to_resolve(
-    desk: BrowserContext, phone: BrowserContext, web: str, servers: str, accounts: Accounts
+    desk: BrowserContext,
+    phone: BrowserContext,
+    web: str,
+    servers: str,
+    accounts: Accounts,
+    tmp_path: Path,
 ) -> None:
     coach = desk.new_page()
     coach_problems = watch(coach)
@@ -178,6 +192,9 @@ def test_a_coach_handles_an_escalation_from_arrival_to_resolve(
     )
     assert bot_events_after_last_user(Chat(servers, sid)) == []
     assert user.locator(".msg-bot").count() == bot_messages_before
+    expect(user.locator("#typing")).to_be_hidden()  # no "Werkmaatje typt..." while a coach has it
+    shot(coach, "dashboard-conversation", tmp_path)
+    shot(user, "widget-coach-reply", tmp_path)
 
     # 5. The coach hands back: a bridging message, then the bot answers again.
     coach.locator("#handback-form [type=submit]").click()
@@ -221,7 +238,7 @@ def test_a_rest_user_reaches_a_coach_and_gets_the_reply(
 
 
 def test_a_crisis_raises_an_urgent_alert_in_the_open_inbox(
-    desk: BrowserContext, web: str, servers: str, accounts: Accounts
+    desk: BrowserContext, web: str, servers: str, accounts: Accounts, tmp_path: Path
 ) -> None:
     coach = desk.new_page()
     login(coach, web, accounts.nl)
@@ -239,6 +256,7 @@ def test_a_crisis_raises_an_urgent_alert_in_the_open_inbox(
     expect(coach).to_have_title(re.compile(r"^\(\d+\) "))
     first = coach.locator("#inbox [data-escalation-id]").first
     expect(first).to_have_attribute("data-priority", "urgent")
+    shot(coach, "dashboard-inbox-urgent", tmp_path)
 
 
 def test_coaches_of_another_team_get_403(

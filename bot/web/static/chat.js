@@ -11,6 +11,8 @@
   var QUEUE_KEY = SESSION_KEY + ".queue";
   var SESSION_ID = /^[0-9a-f]{32}$/;
   var TYPING_TIMEOUT_MS = 15000;
+  /* A coach wrote last: a person answers now, so the bot's typing indicator would lie. */
+  var withCoach = false;
 
   var log = document.getElementById("log");
   var empty = document.getElementById("empty");
@@ -221,6 +223,7 @@
   }
 
   function addBotMessage(message) {
+    withCoach = Boolean(message.coach);
     var item = document.createElement("div");
     item.className = "msg msg-bot" + (message.coach ? " msg-coach" : "");
     if (message.coach) {
@@ -318,7 +321,7 @@
     var data = { message: message, session_id: sessionId, customData: {} };
     if (config.region) data.customData.region = config.region;
     socket.emit("user_uttered", data);
-    showTyping();
+    if (!withCoach) showTyping();
   }
 
   /* Send a text or a button payload; `shown` is what the user sees in their bubble. */
