@@ -52,8 +52,9 @@ def row(item: InboxItem, locale: str) -> dict[str, Any]:
 
 
 def counts(viewer: Viewer) -> dict[str, int]:
+    """The nav badge (waiting) and the alert's count (urgent, waiting or with a coach)."""
     waiting = escalations.inbox(viewer, "waiting")
-    return {"waiting": len(waiting), "urgent": sum(i.priority == "urgent" for i in waiting)}
+    return {"waiting": len(waiting), "urgent": escalations.inbox_version(viewer)[2]}
 
 
 @login_required()

@@ -13,36 +13,17 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
 from bot.store import escalations
-from bot.store.db import engine, run_db, session_scope
+from bot.store.db import run_db, session_scope
 from bot.store.escalations import Viewer, aware
 from bot.store.models import CoachRequest
+from bot.store.rasa_events import newest_event_id
 
 INTERVAL = 1.0
 KEEPALIVE = 15.0
-
-
-def newest_event_id(conversation_id: str | None) -> int | None:
-    """The newest Rasa event of a conversation, read from the tracker store table.
-
-    Rasa writes its ``events`` table into our database; before Rasa has run
-    (tests, a fresh install) the table does not exist: None.
-    """
-    if not conversation_id:
-        return None
-    try:
-        with engine().connect() as connection:
-            value = connection.execute(
-                text("select max(id) from events where sender_id = :s"), {"s": conversation_id}
-            ).scalar()
-    except SQLAlchemyError:
-        return None
-    return int(value) if value is not None else None
 
 
 def escalation_changed_at(escalation_id: int) -> str | None:

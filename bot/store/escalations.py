@@ -266,14 +266,20 @@ def inbox(
 
 
 def inbox_version(viewer: Viewer) -> tuple[int, str | None, int]:
-    """A cheap fingerprint of what the viewer's inbox shows: (count, newest change, urgent)."""
+    """A cheap fingerprint of what the viewer's inbox shows: (count, newest change, urgent).
+
+    ``urgent`` counts open urgent escalations that nobody put aside (waiting or
+    with a coach): when it goes up, the inbox raises its alert.
+    """
     with session_scope() as session:
         count, newest, urgent = session.execute(
             select(
                 func.count(CoachRequest.id),
                 func.max(CoachRequest.updated_at),
+                # Urgent and being handled or waiting: a crisis during a handoff counts too.
                 func.count(CoachRequest.id).filter(
-                    CoachRequest.priority == "urgent", CoachRequest.status == "waiting"
+                    CoachRequest.priority == "urgent",
+                    CoachRequest.status.in_(("waiting", "with_coach")),
                 ),
             ).where(_scope(viewer), CoachRequest.status.in_(STATUSES))
         ).one()

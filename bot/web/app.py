@@ -7,6 +7,7 @@ the widget has no inline script, so only files from this app run.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,6 +24,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot import coach
 from bot.config import settings
+from bot.escalation import crisis_watch
 from bot.web import widget
 
 STATIC = Path(__file__).parent / "static"
@@ -86,9 +88,13 @@ def create_app(*, rasa_url: str | None = None, frame_ancestors: str = "'self'") 
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        async with httpx.AsyncClient(base_url=internal_rasa, timeout=10) as client:
-            app.state.rasa = client
-            yield
+        watcher = asyncio.create_task(crisis_watch.watch())
+        try:
+            async with httpx.AsyncClient(base_url=internal_rasa, timeout=10) as client:
+                app.state.rasa = client
+                yield
+        finally:
+            watcher.cancel()
 
     app = Starlette(
         routes=[

@@ -257,6 +257,8 @@ def test_a_crisis_raises_an_urgent_alert_in_the_open_inbox(
     first = coach.locator("#inbox [data-escalation-id]").first
     expect(first).to_have_attribute("data-priority", "urgent")
     shot(coach, "dashboard-inbox-urgent", tmp_path)
+    row.locator("a").click()
+    expect(coach.locator("#transcript .turn.crisis")).to_contain_text("een eind aan maken")
 
 
 def test_coaches_of_another_team_get_403(

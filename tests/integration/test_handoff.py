@@ -7,6 +7,7 @@ resumes the bot with a bridging message.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -98,15 +99,22 @@ def test_pause_and_resume_are_idempotent(chat: Chat) -> None:
 
 def test_a_crisis_during_a_handoff_is_stored_and_raises_the_priority(chat: Chat) -> None:
     chat.say("ik wil met een coach praten")
+    assert open_escalation_of(chat).priority == "normal"
     push_api("pause", {"conversation_id": chat.sender})
     assert chat.say("ik wil niet meer leven") == []
     user = [e for e in chat.tracker()["events"] if e["event"] == "user"][-1]
     assert user["parse_data"]["intent"]["name"] == "crisis"
+    # No action runs while paused: the web app's crisis watch makes it urgent.
+    deadline = time.monotonic() + 20
+    while open_escalation_of(chat).priority != "urgent" and time.monotonic() < deadline:
+        time.sleep(0.3)
+    row = open_escalation_of(chat)
+    assert (row.priority, row.reason) == ("urgent", "crisis")
+
     push_api("resume", {"conversation_id": chat.sender})
     texts = chat.texts("ik wil niet meer leven")
     assert "113" in texts and "112" in texts
-    row = open_escalation_of(chat)
-    assert (row.priority, row.reason, row.status) == ("urgent", "crisis", "waiting")
+    assert open_escalation_of(chat).id == row.id  # still one open escalation
 
 
 def test_a_shared_problem_brings_in_a_coach_at_once(chat: Chat) -> None:

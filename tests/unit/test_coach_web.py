@@ -18,7 +18,7 @@ from bot.coach import live
 from bot.coach.texts import translations
 from bot.config import LOCALES_DIR
 from bot.escalation import handoff
-from bot.store import escalations
+from bot.store import escalations, rasa_events
 from bot.store.db import session_scope
 from bot.store.models import AuditEntry, CoachRequest
 from bot.web.app import create_app
@@ -396,8 +396,8 @@ def test_english_for_an_english_coach(client: TestClient, team: tuple[int, str])
 
 
 def test_newest_event_id_without_rasa_table() -> None:
-    assert live.newest_event_id("someone") is None
-    assert live.newest_event_id(None) is None
+    assert rasa_events.newest_event_id("someone") is None
+    assert rasa_events.newest_event_id(None) is None
 
 
 def test_static_files_never_use_inner_html() -> None:

@@ -89,7 +89,8 @@
   }
 
   function turnNode(turn) {
-    const item = el("li", "turn " + turn.sender);
+    /* A crisis message stands out, also during a handoff (the bot then says nothing). */
+    const item = el("li", "turn " + turn.sender + (turn.intent === "crisis" ? " crisis" : ""));
     item.dataset.sender = turn.sender;
     if (turn.sender !== "system") {
       let who = texts[turn.sender] || turn.sender;

@@ -1,0 +1,47 @@
+"""Reading Rasa's tracker store table (``events``) in our database, without Rasa.
+
+Rasa writes one row per event with the intent name in its own column. Before
+Rasa has run (unit tests, a fresh install) the table does not exist: the
+readers then answer as if it were empty.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.store.db import engine
+
+
+def _scalar(query: str, params: dict[str, object]) -> int | None:
+    try:
+        with engine().connect() as connection:
+            value = connection.execute(text(query), params).scalar()
+    except SQLAlchemyError:
+        return None
+    return int(value) if value is not None else None
+
+
+def newest_event_id(conversation_id: str | None) -> int | None:
+    """The newest event of one conversation; None without one (e.g. after erasure)."""
+    if not conversation_id:
+        return None
+    return _scalar("select max(id) from events where sender_id = :s", {"s": conversation_id})
+
+
+def newest_event_id_overall() -> int | None:
+    return _scalar("select max(id) from events", {})
+
+
+def user_messages_with_intent(intent: str, after: int, limit: int = 100) -> list[tuple[int, str]]:
+    """(event id, conversation id) of user messages parsed as ``intent``, oldest first."""
+    query = text(
+        "select id, sender_id from events where type_name = 'user' and intent_name = :i "
+        "and id > :after order by id limit :limit"
+    )
+    try:
+        with engine().connect() as connection:
+            rows = connection.execute(query, {"i": intent, "after": after, "limit": limit}).all()
+    except SQLAlchemyError:
+        return []
+    return [(int(row[0]), str(row[1])) for row in rows]
