@@ -69,6 +69,13 @@ def logged_in(client: TestClient, team_id: int | None, role: str = "coach") -> i
     return coach_id
 
 
+def as_team_coach(client: TestClient, team: tuple[int, str]) -> tuple[int, str, str, str]:
+    """A new escalation in the team, a coach of the team logged in: id, sender, csrf, its URL."""
+    escalation, sender = make_escalation(team[1])
+    logged_in(client, team[0])
+    return escalation, sender, session_csrf(client), f"/coach/escalations/{escalation}"
+
+
 def status_of(escalation_id: int) -> str:
     with session_scope() as session:
         return str(session.get(CoachRequest, escalation_id).status)
@@ -253,10 +260,7 @@ def test_failed_pause_changes_nothing(client: TestClient, team: tuple[int, str])
 def test_reply_then_resolve_hands_back(
     client: TestClient, team: tuple[int, str], rasa: FakeRasa
 ) -> None:
-    escalation, sender = make_escalation(team[1])
-    logged_in(client, team[0])
-    csrf = session_csrf(client)
-    base = f"/coach/escalations/{escalation}"
+    escalation, sender, csrf, base = as_team_coach(client, team)
     assert (
         "flash=not_with_coach"
         in post(client, f"{base}/reply", csrf, text="Hoi").headers["location"]
@@ -288,10 +292,7 @@ def test_reply_then_resolve_hands_back(
 def test_snooze_from_with_coach_resumes_with_the_snooze_response(
     client: TestClient, team: tuple[int, str], rasa: FakeRasa
 ) -> None:
-    escalation, _ = make_escalation(team[1])
-    logged_in(client, team[0])
-    csrf = session_csrf(client)
-    base = f"/coach/escalations/{escalation}"
+    escalation, _, csrf, base = as_team_coach(client, team)
     post(client, f"{base}/claim", csrf)
     assert post(client, f"{base}/snooze", csrf, hours="5").status_code == 400
     assert "flash=snoozed" in post(client, f"{base}/snooze", csrf, hours="4").headers["location"]
@@ -308,10 +309,7 @@ def test_snooze_from_with_coach_resumes_with_the_snooze_response(
 def test_handback_marks_first_then_resumes(
     client: TestClient, team: tuple[int, str], rasa: FakeRasa, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    escalation, _ = make_escalation(team[1])
-    logged_in(client, team[0])
-    csrf = session_csrf(client)
-    base = f"/coach/escalations/{escalation}"
+    escalation, _, csrf, base = as_team_coach(client, team)
     post(client, f"{base}/claim", csrf)
     seen: list[str] = []
 
