@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
@@ -98,3 +99,13 @@ def say(page: Page, text: str) -> None:
 
 def bot_bubble(page: Page, text: str) -> Any:
     return page.locator(".msg-bot .bubble", has_text=text)
+
+
+def serious(page: Page) -> list[str]:
+    """Accessibility violations of impact serious or critical (axe-core in the page)."""
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -35,6 +35,7 @@ from tests.integration.browser import (  # noqa: E402
     bot_bubble,
     open_chat,
     say,
+    serious,
     watch,
 )
 
@@ -334,3 +335,21 @@ def test_script_sent_through_the_bot_never_runs_in_the_dashboard(
     assert coach.evaluate("window.__xss") is None
     assert coach.locator("#transcript img, #transcript script, #transcript b").count() == 0
     assert not problems, problems
+
+
+def test_dashboard_pages_have_no_serious_accessibility_violations(
+    desk: BrowserContext, web: str, servers: str, accounts: Accounts
+) -> None:
+    chat = Chat(servers)
+    chat.say("ik wil een coach")
+    escalation = escalation_of(chat.sender)
+    coach = desk.new_page()
+    coach.goto(f"{web}/coach/login")
+    assert serious(coach) == []
+    login(coach, web, accounts.nl)
+    assert serious(coach) == []
+    coach.goto(f"{web}/coach/escalations/{escalation.id}")
+    expect(coach.locator("#transcript .turn").first).to_be_visible()
+    assert serious(coach) == []
+    coach.goto(f"{web}/coach/jobseekers/{escalation.jobseeker_id}")
+    assert serious(coach) == []

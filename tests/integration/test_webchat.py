@@ -17,7 +17,6 @@ from uuid import uuid4
 import pytest
 import requests
 import socketio
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import BrowserContext, Page, expect
 from sqlalchemy import text as sql
 
@@ -38,6 +37,7 @@ from tests.integration.browser import (  # noqa: E402
     open_chat,
     poll,
     say,
+    serious,
     watch,
 )
 
@@ -210,15 +210,6 @@ def test_new_conversation_starts_empty_with_a_new_session(page: Page, web: str) 
     assert push(new, "Bericht voor het nieuwe gesprek.").status_code == 200
     expect(bot_bubble(page, "Bericht voor het nieuwe gesprek.")).to_be_visible()
     expect(bot_bubble(page, "Bericht voor het oude gesprek.")).to_have_count(0)
-
-
-def serious(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_no_serious_accessibility_violations(page: Page, web: str) -> None:
