@@ -53,8 +53,8 @@ def row(item: InboxItem, locale: str) -> dict[str, Any]:
 
 def counts(viewer: Viewer) -> dict[str, int]:
     """The nav badge (waiting) and the alert's count (urgent, waiting or with a coach)."""
-    waiting = escalations.inbox(viewer, "waiting")
-    return {"waiting": len(waiting), "urgent": escalations.inbox_version(viewer)[2]}
+    version = escalations.inbox_version(viewer)
+    return {"waiting": version.waiting, "urgent": version.urgent}
 
 
 @login_required()

@@ -37,8 +37,9 @@ def transcript_version(escalation_id: int, conversation_id: str | None) -> tuple
 
 
 def inbox_payload(viewer: Viewer) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    count, newest, urgent = escalations.inbox_version(viewer)
-    return (count, newest, urgent), {"count": count, "urgent": urgent, "newest": newest}
+    version = escalations.inbox_version(viewer)
+    data = {"count": version.count, "urgent": version.urgent, "newest": version.newest}
+    return (version.count, version.newest, version.urgent, version.waiting), data
 
 
 async def changes(

@@ -14,15 +14,12 @@ Order matters for "the bot never talks after a human took over":
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from bot.config import settings
-
-logger = logging.getLogger(__name__)
 
 HANDBACK_RESPONSE = "utter_coach_handback"
 SNOOZE_RESPONSE = "utter_coach_snoozed"

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.config import DEFAULT_REGION
 from bot.store.db import session_scope
+from bot.store.jobseekers import row_for
 from bot.store.models import (
     ChannelIdentity,
     Coach,
@@ -127,16 +128,6 @@ def team_for(session: Session, jobseeker: JobSeeker) -> int | None:
     return int(team) if team is not None else None
 
 
-def _jobseeker(session: Session, sender_id: str) -> JobSeeker:
-    jid = pseudonym(sender_id)
-    row = session.get(JobSeeker, jid)
-    if row is None:  # e.g. the database was reset under a running conversation
-        row = JobSeeker(id=jid, channel="unknown")
-        session.add(row)
-        session.flush()
-    return row
-
-
 def _open_for(session: Session, jobseeker_id: str) -> CoachRequest | None:
     return session.execute(
         select(CoachRequest)
@@ -154,7 +145,7 @@ def open_escalation(
         raise ValueError(f"unknown priority {priority!r}")
     now = utcnow()
     with session_scope() as session:
-        jobseeker = _jobseeker(session, sender_id)
+        jobseeker = row_for(session, sender_id)
         row = _open_for(session, jobseeker.id)
         if row is None:
             row = CoachRequest(
@@ -238,6 +229,18 @@ def _inbox_query() -> Any:
     )
 
 
+def _status_filter(status: str | None, now: datetime) -> Any:
+    """Rows whose *effective* status is ``status`` (None: every open one)."""
+    snooze_over = and_(CoachRequest.status == "snoozed", CoachRequest.snoozed_until <= now)
+    if status is None:
+        return CoachRequest.status.in_(OPEN)
+    if status == "waiting":
+        return or_(CoachRequest.status == "waiting", snooze_over)
+    if status == "snoozed":
+        return and_(CoachRequest.status == "snoozed", ~snooze_over)
+    return CoachRequest.status == status
+
+
 def inbox(
     viewer: Viewer, status: str | None = None, now: datetime | None = None
 ) -> list[InboxItem]:
@@ -246,16 +249,7 @@ def inbox(
     ``status`` filters on the effective status; None means every open one.
     """
     now = now or utcnow()
-    snooze_over = and_(CoachRequest.status == "snoozed", CoachRequest.snoozed_until <= now)
-    query = _inbox_query().where(_scope(viewer))
-    if status is None:
-        query = query.where(CoachRequest.status.in_(OPEN))
-    elif status == "waiting":
-        query = query.where(or_(CoachRequest.status == "waiting", snooze_over))
-    elif status == "snoozed":
-        query = query.where(CoachRequest.status == "snoozed", ~snooze_over)
-    else:
-        query = query.where(CoachRequest.status == status)
+    query = _inbox_query().where(_scope(viewer), _status_filter(status, now))
     urgent_first = case((CoachRequest.priority == "urgent", 0), else_=1)
     order = (urgent_first, CoachRequest.created_at)
     if status == "resolved":
@@ -265,14 +259,25 @@ def inbox(
         return [_item(row, now) for row in rows]
 
 
-def inbox_version(viewer: Viewer) -> tuple[int, str | None, int]:
-    """A cheap fingerprint of what the viewer's inbox shows: (count, newest change, urgent).
+@dataclass(frozen=True)
+class InboxVersion:
+    """A cheap fingerprint of what the viewer's inbox shows, and its two counters.
 
     ``urgent`` counts open urgent escalations that nobody put aside (waiting or
-    with a coach): when it goes up, the inbox raises its alert.
+    with a coach): when it goes up, the inbox raises its alert. ``waiting`` is
+    the effective count, so a snooze that runs out changes the fingerprint too.
     """
+
+    count: int
+    newest: str | None
+    urgent: int
+    waiting: int
+
+
+def inbox_version(viewer: Viewer, now: datetime | None = None) -> InboxVersion:
+    now = now or utcnow()
     with session_scope() as session:
-        count, newest, urgent = session.execute(
+        count, newest, urgent, waiting = session.execute(
             select(
                 func.count(CoachRequest.id),
                 func.max(CoachRequest.updated_at),
@@ -281,9 +286,10 @@ def inbox_version(viewer: Viewer) -> tuple[int, str | None, int]:
                     CoachRequest.priority == "urgent",
                     CoachRequest.status.in_(("waiting", "with_coach")),
                 ),
+                func.count(CoachRequest.id).filter(_status_filter("waiting", now)),
             ).where(_scope(viewer), CoachRequest.status.in_(STATUSES))
         ).one()
-        return int(count), str(newest) if newest else None, int(urgent)
+        return InboxVersion(int(count), str(newest) if newest else None, int(urgent), int(waiting))
 
 
 def get(escalation_id: int, viewer: Viewer) -> Escalation | None:
@@ -497,5 +503,5 @@ def join_team(sender_id: str, invite_code: str) -> bool:
         ).scalar_one_or_none()
         if team is None:
             return False
-        _jobseeker(session, sender_id).team_id = team
+        row_for(session, sender_id).team_id = team
         return True

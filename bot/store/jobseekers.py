@@ -72,8 +72,11 @@ def get_profile(sender_id: str) -> Profile | None:
         return _profile(row, False) if row else None
 
 
-def _row(session: Session, sender_id: str) -> JobSeeker:
-    """The job-seeker's row, created when missing (e.g. after a database reset)."""
+def row_for(session: Session, sender_id: str) -> JobSeeker:
+    """The job-seeker's row, created when missing (e.g. after a database reset).
+
+    Shared with :mod:`bot.store.escalations`, which writes in the same transaction.
+    """
     jid = pseudonym(sender_id)
     row = session.get(JobSeeker, jid)
     if row is None:
@@ -85,7 +88,7 @@ def _row(session: Session, sender_id: str) -> JobSeeker:
 
 def _update(sender_id: str, **values: Any) -> None:
     with session_scope() as session:
-        row = _row(session, sender_id)
+        row = row_for(session, sender_id)
         for key, value in values.items():
             setattr(row, key, value)
 
@@ -109,7 +112,7 @@ def complete_onboarding(sender_id: str, consent: bool, region: str | None, chann
     channel name at session start), so it is filled in here too.
     """
     with session_scope() as session:
-        row = _row(session, sender_id)
+        row = row_for(session, sender_id)
         changed = row.consent is not consent
         if changed:
             row.consent, row.consent_changed_at = consent, utcnow()

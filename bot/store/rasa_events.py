@@ -8,17 +8,24 @@ readers then answer as if it were empty.
 from __future__ import annotations
 
 from sqlalchemy import text
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.db import engine
 
 
-def _scalar(query: str, params: dict[str, object]) -> int | None:
+def _rows(query: str, params: dict[str, object]) -> list[Row]:
+    """The query's rows; none when Rasa's table is not there yet."""
     try:
         with engine().connect() as connection:
-            value = connection.execute(text(query), params).scalar()
+            return list(connection.execute(text(query), params).all())
     except SQLAlchemyError:
-        return None
+        return []
+
+
+def _scalar(query: str, params: dict[str, object]) -> int | None:
+    rows = _rows(query, params)
+    value = rows[0][0] if rows else None
     return int(value) if value is not None else None
 
 
@@ -35,13 +42,9 @@ def newest_event_id_overall() -> int | None:
 
 def user_messages_with_intent(intent: str, after: int, limit: int = 100) -> list[tuple[int, str]]:
     """(event id, conversation id) of user messages parsed as ``intent``, oldest first."""
-    query = text(
+    rows = _rows(
         "select id, sender_id from events where type_name = 'user' and intent_name = :i "
-        "and id > :after order by id limit :limit"
+        "and id > :after order by id limit :limit",
+        {"i": intent, "after": after, "limit": limit},
     )
-    try:
-        with engine().connect() as connection:
-            rows = connection.execute(query, {"i": intent, "after": after, "limit": limit}).all()
-    except SQLAlchemyError:
-        return []
     return [(int(row[0]), str(row[1])) for row in rows]

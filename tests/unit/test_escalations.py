@@ -75,6 +75,8 @@ def test_a_snooze_that_ran_out_is_waiting_again(team: int) -> None:
     waiting = escalations.inbox(coach, "waiting", now=later)
     assert [(i.id, i.status) for i in waiting] == [(escalation, "waiting")]
     assert escalations.inbox(coach, "snoozed", now=later) == []
+    assert escalations.inbox_version(coach).waiting == 0
+    assert escalations.inbox_version(coach, now=later).waiting == 1  # the live inbox sees it
     with pytest.raises(ValueError):
         escalations.snooze(escalation, coach, 0)
 
@@ -84,8 +86,8 @@ def test_urgent_first_then_the_longest_waiting(team: int) -> None:
     second = new_escalation(team)
     urgent = new_escalation(team, "urgent")
     assert [i.id for i in escalations.inbox(coach_of(team))] == [urgent, first, second]
-    count, newest, urgent_waiting = escalations.inbox_version(coach_of(team))
-    assert (count, urgent_waiting) == (3, 1) and newest
+    version = escalations.inbox_version(coach_of(team))
+    assert (version.count, version.urgent, version.waiting) == (3, 1, 3) and version.newest
 
 
 def test_a_coach_sees_only_the_own_team(team: int) -> None:
