@@ -1,0 +1,1 @@
+"""The Samen Beslissen journey: catalogue, matching, understanding, dates, flow."""
