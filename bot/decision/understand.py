@@ -1,0 +1,361 @@
+"""Free text typed during the Samen Beslissen conversation, read without Rasa.
+
+Every step offers buttons, but many people type instead: "de 2e", "ik wil ff terug",
+"geen vaste uren", "vrijwiligerswerk". These pure functions map such text onto the step's
+choices and commands; anything unclear gives None (or no ids), so the flow asks again
+rather than guessing.
+
+Word matching, shared by every function:
+
+- a keyword matches a whole word. One of 5+ letters also matches the start or end of a
+  compound ("vrijwilliger" in "vrijwilligerswerk", "medewerker" in "zorgmedewerker"); a
+  shorter one does not, so "werk" never matches inside "vrijwilligerswerk" or "werkervaring":
+  list "werken" as a keyword of its own.
+- typos: a typed word of 5+ letters matches a keyword word of 5+ letters with the same first
+  letter and a difflib ratio of at least 0.84 (about one letter off), ``y`` read as ``ij``.
+- negation: a keyword with "geen", "niet" or "zonder" among the two words before it, small
+  words such as "de" and "met" not counted and within one clause ("," or "maar" ends one),
+  does not count: "geen vaste uren", "niet in de zorg".
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Sequence
+from functools import lru_cache
+
+
+def _words_of(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# Only a chat message's start is read: it bounds the work on a huge paste.
+MAX_CHARS = 2000
+TYPO_CUTOFF = 0.84
+NEGATIONS: tuple[str, ...] = ("geen", "niet", "zonder")
+# Skipped when counting the two words between a negation and a keyword.
+SMALL_WORDS: frozenset[str] = _words_of(
+    "de het een in op met te aan bij van voor om echt zo wel meer heel graag ik wil je jij "
+    "mijn me mij dat die dit ook"
+)
+# Real words one letter away from a common keyword ("weken" is no typo of "werken").
+NOT_TYPOS: frozenset[str] = _words_of(
+    "weken werken dagen maanden morgen zorgen weten wonen kijken willen zullen moeten kunnen "
+    "leren lezen leven maken makkelijk"
+)
+# How people shorten words in chat, read as the full word.
+SPELLINGS: dict[str, str] = {
+    "mn": "mijn", "m": "mijn", "zn": "zijn", "ff": "even", "effe": "even", "eff": "even",
+    "nie": "niet", "ni": "niet", "nt": "niet", "gn": "geen", "k": "ik", "da": "dat", "wa": "wat",
+    "idd": "inderdaad", "oki": "oke", "okay": "oke", "okee": "oke", "okey": "oke",
+}  # fmt: skip
+
+ORDINALS: dict[str, int] = {
+    "eerste": 1, "1e": 1, "1ste": 1, "bovenste": 1, "tweede": 2, "2e": 2, "2de": 2,
+    "derde": 3, "3e": 3, "3de": 3, "vierde": 4, "4e": 4, "4de": 4, "vijfde": 5, "5e": 5,
+    "5de": 5, "zesde": 6, "6e": 6, "6de": 6, "laatste": -1, "onderste": -1,
+}  # fmt: skip
+CARDINALS: dict[str, int] = {
+    "een": 1, "twee": 2, "drie": 3, "vier": 4, "vijf": 5, "zes": 6, "zeven": 7, "acht": 8,
+    "negen": 9, "tien": 10,
+}  # fmt: skip
+CHOICE_MARKERS: tuple[str, ...] = ("optie", "nummer", "nr", "keuze", "knop")
+# Words around "de tweede" that leave it an answer: "doe maar de tweede graag".
+CHOICE_FILLERS: frozenset[str] = _words_of(
+    "ik wil kies neem doe maar graag dan de die dat het even oke ok aub pls please svp toch "
+    "nou eh wel voor mij me mijn geef ga lijkt klinkt is goed leuk "
+    # "wat is de tweede?", "meer over nummer 3", "vertel over de eerste"
+    "wat hoe zit over meer vertel uitleg info een van bij gaat"
+)
+# Title words that say nothing about which choice is meant.
+TITLE_STOPWORDS: frozenset[str] = _words_of(
+    "iets eerst niet geen nog hebben doen gaan worden zijn mijn eigen jouw meer veel heel"
+)
+
+BACK: tuple[str, ...] = (
+    "terug", "trug", "ga terug", "ga ff terug", "terug gaan", "teruggaan", "vorige",
+    "vorige stap", "vorige vraag", "een stap terug", "stap terug", "terug naar de vorige",
+    "terug naar de vorige vraag",
+)  # fmt: skip
+RESTART: tuple[str, ...] = (
+    "opnieuw", "begin opnieuw", "opnieuw beginnen", "overnieuw", "over nieuw", "start opnieuw",
+    "opnieuw starten", "van voor af aan", "van vooraf aan", "van voren af aan",
+    "helemaal opnieuw", "helemaal overnieuw", "alles opnieuw", "opnieuw doen",
+    "terug naar het begin", "reset", "herstart",
+)  # fmt: skip
+OTHER: tuple[str, ...] = (
+    "andere opties", "andere keuzes", "iets anders", "nog iets anders", "wat anders", "anders",
+    "meer opties", "andere", "nog andere", "nog meer", "wat nog meer", "zijn er nog meer",
+    "laat andere zien", "laat andere opties zien", "toon andere",
+)  # fmt: skip
+MORE: tuple[str, ...] = (
+    "meer uitleg", "nog meer uitleg", "vertel meer", "vertel er meer over", "wat is dat",
+    "wat is het", "wat betekent dat", "wat houdt dat in", "wat bedoel je", "hoe werkt dat",
+    "uitleg", "leg uit", "leg het uit", "meer info", "meer informatie", "info",
+)  # fmt: skip
+DONE: tuple[str, ...] = (
+    "klaar", "ik ben klaar", "ben klaar", "dat is alles", "dat was alles", "dat is het",
+    "dat was het", "niks meer", "niets meer", "genoeg", "verder", "ga verder", "verder gaan",
+    "door", "ga door", "doorgaan",
+)  # fmt: skip
+# Not "weet ik nog niet": that answers the question (goal "explore"), it postpones nothing.
+LATER: tuple[str, ...] = (
+    "later", "later kiezen", "kies ik later", "ik kies later", "later beslissen",
+    "ik wil later beslissen", "beslis ik later", "doe ik later", "liever later",
+    "nog niet kiezen", "nog niet beslissen", "wil nog niet kiezen", "later doen",
+)  # fmt: skip
+COACH: tuple[str, ...] = (
+    "coach", "eerst met coach", "eerst met mijn coach", "eerst met mijn coach praten",
+    "met mijn coach praten", "eerst met coach praten", "overleggen met coach",
+    "overleggen met mijn coach", "met coach overleggen", "met mijn coach overleggen",
+    "eerst overleggen", "coach vragen", "eerst coach vragen", "vraag het aan mijn coach",
+    "eerst met mijn begeleider", "met begeleider overleggen", "overleggen met begeleider",
+)  # fmt: skip
+COMMANDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("back", BACK), ("restart", RESTART), ("other", OTHER), ("more", MORE), ("done", DONE),
+    ("later", LATER), ("coach", COACH),
+)  # fmt: skip
+# Politeness and chat filler around a command: "kan ik ff terug aub".
+COMMAND_FILLERS: frozenset[str] = _words_of(
+    "ik wil wel even graag aub alsjeblieft alstublieft asjeblieft pls plz please svp nu dan "
+    "maar toch nou eh euh uhm hmm oh ok oke mijn de een kan mag kunnen mogen we wij me mij "
+    "gewoon hoi"
+)
+# Words a command phrase may have around it: none for one word, one for two, two for more.
+COMMAND_SLACK = 2
+MAX_COMMAND_WORDS = 8
+
+YES: tuple[str, ...] = (
+    "ja", "jaa", "jawel", "jazeker", "ja hoor", "klopt", "dat klopt", "goed zo", "prima", "oke",
+    "ok", "yes", "yep", "jep", "jup", "zeker", "tuurlijk", "natuurlijk", "correct", "precies",
+    "akkoord", "top", "goed", "is goed", "helemaal goed", "sure",
+)  # fmt: skip
+NO: tuple[str, ...] = (
+    "nee", "neen", "nein", "nope", "nah", "no", "nee hoor", "neen hoor", "klopt niet",
+    "dat klopt niet", "niet goed", "is niet goed", "zeker niet", "helemaal niet", "niet",
+    "natuurlijk niet", "fout",
+)  # fmt: skip
+# Words that may surround a yes or no without changing it: "ja dat klopt hoor".
+YES_NO_FILLERS: frozenset[str] = _words_of("dat is hoor wel helemaal zo toch ook")
+_YES_NO_WORDS = {w for phrase in YES + NO for w in phrase.split()} | YES_NO_FILLERS
+_NO_WORDS = frozenset({"nee", "neen", "nein", "nope", "nah", "no", "niet"})
+_YES_WORDS = frozenset(phrase for phrase in YES if " " not in phrase)
+YES_EMOJI: tuple[str, ...] = ("👍", "👌", "✅", "✔", "🙂", "😊")
+NO_EMOJI: tuple[str, ...] = ("👎", "❌", "🙅")
+
+
+def normalise(text: str) -> str:
+    """Lowercase letters and digits only, accents stripped: "Oké, ik wíl!" -> "oke ik wil".
+
+    Apostrophes vanish without a space, so "m'n" and "collega's" read as "mn" and "collegas",
+    the way people also type them.
+    """
+    text = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"['’‘`´]", "", text)
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def _words(text: str) -> list[str]:
+    """Normalised words, repeated letters squeezed ("jaaaa" -> "jaa"), chat spellings expanded."""
+    squeezed = re.sub(r"([^\W\d_])\1{2,}", r"\1\1", normalise(text[:MAX_CHARS]))
+    return [SPELLINGS.get(word, word) for word in squeezed.split()]
+
+
+def _clauses(text: str) -> list[list[str]]:
+    """The words per clause: a negation does not reach past a comma or a "maar"."""
+    clauses: list[list[str]] = [[]]
+    for part in re.split(r"[,.;:!?()\n]+", text[:MAX_CHARS]):
+        for word in _words(part):
+            if word == "maar":
+                clauses.append([])
+            else:
+                clauses[-1].append(word)
+        clauses.append([])
+    return [clause for clause in clauses if clause]
+
+
+@lru_cache(maxsize=65536)
+def _similar(word: str, keyword: str) -> bool:
+    if word[0] != keyword[0] or word in NOT_TYPOS:
+        return False
+    return any(
+        difflib.SequenceMatcher(None, typed, keyword).ratio() >= TYPO_CUTOFF
+        for typed in {word, word.replace("y", "ij")}
+    )
+
+
+def _word_matches(word: str, keyword: str, compound: bool) -> bool:
+    """Whether a typed word is this keyword word, by the rules in the module docstring."""
+    if word == keyword:
+        return True
+    if len(keyword) < 5 or len(word) < 5:
+        return False
+    if compound and len(word) > len(keyword):
+        if word.startswith(keyword) or word.endswith(keyword):
+            return True
+        if _similar(word[: len(keyword)], keyword) or _similar(word[-len(keyword) :], keyword):
+            return True
+    return _similar(word, keyword)
+
+
+def _negated(clause: Sequence[str], start: int) -> bool:
+    counted = 0
+    for word in reversed(clause[:start]):
+        if word in NEGATIONS:
+            return True
+        if word not in SMALL_WORDS:
+            counted += 1
+            if counted == 2:
+                return False
+    return False
+
+
+def _find(clauses: Sequence[Sequence[str]], phrase: Sequence[str]) -> tuple[int, int] | None:
+    """(clause, word) where a keyword phrase first occurs un-negated, or None."""
+    compound = len(phrase) == 1
+    check_negation = phrase[0] not in NEGATIONS  # "geen stress" is itself the keyword
+    for c, clause in enumerate(clauses):
+        for start in range(len(clause) - len(phrase) + 1):
+            if all(
+                _word_matches(clause[start + i], word, compound) for i, word in enumerate(phrase)
+            ) and not (check_negation and _negated(clause, start)):
+                return c, start
+    return None
+
+
+def _positions(
+    clauses: Sequence[Sequence[str]], terms: Sequence[tuple[str, Sequence[str]]]
+) -> dict[str, tuple[int, int]]:
+    found: dict[str, tuple[int, int]] = {}
+    for term_id, keywords in terms:
+        for keyword in keywords:
+            phrase = _words(keyword)
+            where = _find(clauses, phrase) if phrase else None
+            if where is not None and (term_id not in found or where < found[term_id]):
+                found[term_id] = where
+    return found
+
+
+def match_terms(text: str, terms: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """The ids whose keywords the text mentions, in the order they first occur, each once.
+
+    ``terms`` are (id, keywords) pairs; "ik wil geen vaste uren maar wel dichtbij" gives
+    ["close_to_home"] for fixed_hours ("vaste uren") and close_to_home ("dichtbij").
+    """
+    found = _positions(_clauses(text), terms)
+    return sorted(found, key=found.__getitem__)
+
+
+def _ordinal(words: Sequence[str], count: int) -> int | None:
+    """The 0-based choice an ordinal answer picks ("de tweede", "optie 2", "3"), or None.
+
+    Bare numbers count only when they are the whole answer, so "ik heb 2 kinderen" picks
+    nothing; "de eerste keer dat ik werkte" picks nothing either, as "keer" follows.
+    """
+    content = [w for w in words if w not in CHOICE_FILLERS]
+    for i, word in enumerate(content):
+        marked = i > 0 and content[i - 1] in CHOICE_MARKERS
+        rest = [w for j, w in enumerate(content) if j != i and not (marked and j == i - 1)]
+        if word in ORDINALS:
+            number = ORDINALS[word]
+        elif (word.isdigit() or word in CARDINALS) and (marked or not rest):
+            number = int(word) if word.isdigit() else CARDINALS[word]
+        else:
+            continue
+        if all(w in CHOICE_MARKERS for w in rest):
+            index = number - 1 if number > 0 else count + number
+            return index if 0 <= index < count else None
+    return None
+
+
+def match_choice(text: str, choices: Sequence[tuple[str, str, Sequence[str]]]) -> str | None:
+    """The id of the choice a typed answer means, or None if none or several fit equally.
+
+    ``choices`` are (id, title, keywords) in the order shown. Understood, strongest first: an
+    ordinal ("de tweede", "nummer 2", "die laatste"), the full title, a keyword, a title word
+    of 4+ letters that no other choice's title has ("vrijwilligerswerk" for "Vrijwilligerswerk
+    doen"). Typos and negation follow the module's word rules.
+    """
+    words = _words(text)
+    if not words or not choices:
+        return None
+    index = _ordinal(words, len(choices))
+    if index is not None:
+        return choices[index][0]
+    clauses = _clauses(text)
+    titles = [_words(title) for _, title, _ in choices]
+    scores: dict[str, tuple[int, int]] = {}
+    for (choice_id, _, keywords), title in zip(choices, titles, strict=True):
+        others = {w for other in titles if other is not title for w in other}
+        distinctive = [
+            w for w in title if len(w) >= 4 and w not in TITLE_STOPWORDS and w not in others
+        ]
+        levels = (
+            (3, [" ".join(title)] if title else []),
+            (2, list(keywords)),
+            (1, distinctive),
+        )
+        for level, phrases in levels:
+            hits = len(_positions(clauses, [(p, [p]) for p in phrases]))
+            if hits:
+                scores[choice_id] = (level, hits)
+                break
+    if not scores:
+        return None
+    best = max(scores.values())
+    winners = [choice_id for choice_id, score in scores.items() if score == best]
+    return winners[0] if len(winners) == 1 else None
+
+
+def _contains(words: Sequence[str], phrase: Sequence[str]) -> bool:
+    return any(
+        all(_word_matches(words[start + i], w, False) for i, w in enumerate(phrase))
+        for start in range(len(words) - len(phrase) + 1)
+    )
+
+
+def command(text: str) -> str | None:
+    """The navigation command a message gives: back, restart, other, more, done, later, coach.
+
+    Politeness aside ("kan ik ff terug aub"), a one-word command ("terug") must be the whole
+    message, a two-word one may have one more word ("ga terug nu"), a longer one two. So
+    "ik ga terug naar school" and "ik bel later de gemeente" give None. Where two commands
+    fit, the longer phrase wins ("nog meer uitleg" is more, not other).
+    """
+    words = [w for w in _words(text) if w not in COMMAND_FILLERS]
+    if not words or len(words) > MAX_COMMAND_WORDS:
+        return None
+    found: dict[str, int] = {}
+    for name, phrases in COMMANDS:
+        for phrase in phrases:
+            wanted = [w for w in _words(phrase) if w not in COMMAND_FILLERS]
+            fits = len(words) - len(wanted) <= min(COMMAND_SLACK, len(wanted) - 1)
+            if wanted and fits and _contains(words, wanted):
+                found[name] = max(found.get(name, 0), len(wanted))
+    if not found:
+        return None
+    longest = max(found.values())
+    names = [name for name, length in found.items() if length == longest]
+    return names[0] if len(names) == 1 else None
+
+
+def yes_no(text: str) -> bool | None:
+    """True for a yes ("ja hoor", "klopt", "👍"), False for a no ("nee", "neen", "klopt niet").
+
+    A no wins when both appear ("ja dat klopt niet"); anything else, such as "ja maar ik weet
+    het niet", is None.
+    """
+    words = _words(text)
+    if not words:
+        head = text[:MAX_CHARS]
+        if any(e in head for e in NO_EMOJI):
+            return False
+        return True if any(e in head for e in YES_EMOJI) else None
+    if len(words) > 6 or any(w not in _YES_NO_WORDS for w in words):
+        return None
+    if " ".join(words) in NO or _NO_WORDS.intersection(words):
+        return False
+    return True if _YES_WORDS.intersection(words) else None
