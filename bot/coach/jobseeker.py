@@ -7,9 +7,10 @@ from starlette.responses import PlainTextResponse, Response
 
 from bot.coach.auth import login_required
 from bot.coach.charts import HEIGHT, WIDTH, weekly_bars
+from bot.coach.decisions import decision_row
 from bot.coach.inbox import row
 from bot.coach.render import locale_of, page
-from bot.store import coaches, escalations
+from bot.store import coaches, decisions, escalations
 from bot.store.db import run_db
 from bot.store.models import utcnow
 
@@ -24,11 +25,13 @@ async def view(request: Request) -> Response:
         coaches.audit, request.state.coach.id, "view_jobseeker", f"jobseeker:{jobseeker_id[:16]}"
     )
     locale = locale_of(request)
+    records = await run_db(decisions.for_jobseeker, jobseeker_id)
     return page(
         request,
         "jobseeker.html",
         jobseeker=found,
         escalation_rows=[row(item, locale) for item in found.escalations],
+        decision_rows=[decision_row(record, locale) for record in records],
         bars=weekly_bars([moment for _, _, moment in found.progress], utcnow()),
         chart_width=WIDTH,
         chart_height=HEIGHT,

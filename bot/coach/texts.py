@@ -107,3 +107,24 @@ def reason_name(reason: str, locale: str) -> str:
         return reason
     text = translations(locale).gettext(name)
     return f"{text}: {topic}" if topic else text
+
+
+# Samen Beslissen records in the job-seeker view (bot/store/decisions.py).
+DECISION_STATUS = {
+    "agreed": d_("Afgesproken"),
+    "talk_to_coach": d_("Wil eerst met coach praten"),
+    "later": d_("Kiest later"),
+    "evaluated": d_("Geëvalueerd"),
+    "replaced": d_("Vervangen door een nieuwe keuze"),
+}
+DECISION_GOALS = {
+    "work": d_("Werk vinden"),
+    "learn": d_("Iets leren"),
+    "sort_out": d_("Eerst iets regelen"),
+    "explore": d_("Weet het nog niet"),
+}
+REVIEW_ANSWERS = {
+    "yes": d_("gelukt"),
+    "partly": d_("deels gelukt"),
+    "no": d_("niet gelukt"),
+}

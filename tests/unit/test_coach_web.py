@@ -18,7 +18,7 @@ from bot.coach import live
 from bot.coach.texts import translations
 from bot.config import LOCALES_DIR
 from bot.escalation import handoff
-from bot.store import escalations, rasa_events
+from bot.store import decisions, escalations, jobseekers, rasa_events
 from bot.store.db import session_scope
 from bot.store.models import AuditEntry, CoachRequest
 from bot.web.app import create_app
@@ -379,6 +379,33 @@ def test_jobseeker_view_with_chart(client: TestClient, team: tuple[int, str]) ->
     page = client.get(f"/coach/jobseekers/{item.jobseeker_id}")
     assert page.status_code == 200 and "<svg" in page.text and 'class="bar"' in page.text
     assert "Niet gevraagd" in page.text and ' style="' not in page.text
+
+
+def test_jobseeker_view_shows_the_decisions(client: TestClient, team: tuple[int, str]) -> None:
+    escalation, sender = make_escalation(team[1])
+    jobseekers.set_consent(sender, True)
+    state = {
+        "outcome": "agreed",
+        "region": "nl_NL",
+        "catalogue": "2026.11-1",
+        "goal": "work",
+        "shown": ["werkervaringsplek", "proefplaatsing"],
+        "preferences": ["money"],
+        "choice": "proefplaatsing",
+        "next_what": "Bel <b>UWV</b>.",
+        "next_on": "2026-12-01",
+        "helper": "je zus",
+    }
+    decision = decisions.record(sender, state, None)
+    assert decision is not None
+    decisions.record_review(sender, decision, {"worked": "partly", "still_good": True})
+    item = escalations.get(escalation, escalations.Viewer(0, "admin", None)).item
+    logged_in(client, team[0])
+    html = client.get(f"/coach/jobseekers/{item.jobseeker_id}").text
+    assert "Afspraken (Samen Beslissen)" in html and "Proefplaatsing" in html
+    assert "dinsdag 1 december" in html and "Werkervaringsplek" in html
+    assert "deels gelukt, past nog" in html and "Geëvalueerd" in html
+    assert "Bel &lt;b&gt;UWV&lt;/b&gt;." in html and "<b>UWV" not in html  # escaped
 
 
 def test_english_for_an_english_coach(client: TestClient, team: tuple[int, str]) -> None:
