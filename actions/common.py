@@ -46,11 +46,18 @@ def session_intents(tracker: Tracker) -> list[str]:
     message the assistant did not understand.
     """
     intents: list[str] = []
+    loop = None
     for event in tracker.events:
-        if event.get("event") == "session_started":
-            intents = []
-        elif event.get("event") == "user":
+        kind = event.get("event")
+        if kind == "session_started":
+            intents, loop = [], None
+        elif kind == "active_loop":
+            loop = event.get("name")
+        elif kind == "user":
             name = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            # Inside a form, free text is an answer: a low NLU score there is no misunderstanding.
+            if name == "nlu_fallback" and loop and loop != "action_two_stage_fallback":
+                continue
             if name:
                 intents.append(str(name))
     return intents

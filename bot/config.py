@@ -50,6 +50,11 @@ class Settings:
     telegram_secret: str
     # Bot API root; tests point it at a local fake server.
     telegram_api_base: str
+    # Follow-ups of agreed steps: the local hour on the agreed day, how often to
+    # look for due ones, and (tests, demos) a delay in seconds instead of the date.
+    followup_hour: int
+    followup_poll_s: float
+    followup_delay_s: float | None
 
 
 @lru_cache(maxsize=1)
@@ -71,4 +76,9 @@ def settings() -> Settings:
         telegram_token=os.environ.get("TELEGRAM_TOKEN") or None,
         telegram_secret=_secret("TELEGRAM_SECRET"),
         telegram_api_base=os.environ.get("TELEGRAM_API_BASE", "https://api.telegram.org"),
+        followup_hour=int(os.environ.get("FOLLOWUP_HOUR", "16")),
+        followup_poll_s=float(os.environ.get("FOLLOWUP_POLL_S", "30")),
+        followup_delay_s=float(os.environ["FOLLOWUP_DELAY_S"])
+        if os.environ.get("FOLLOWUP_DELAY_S")
+        else None,
     )

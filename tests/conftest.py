@@ -18,6 +18,9 @@ os.environ.setdefault("WEB_PORT", "18080")
 FAKE_TELEGRAM_PORT = int(os.environ.setdefault("FAKE_TELEGRAM_PORT", "18081"))
 os.environ["TELEGRAM_TOKEN"] = "123456:TEST-token"
 os.environ["TELEGRAM_API_BASE"] = f"http://127.0.0.1:{FAKE_TELEGRAM_PORT}"
+# Follow-ups of agreed steps come seconds after the agreement, not on the agreed day.
+os.environ.setdefault("FOLLOWUP_DELAY_S", "3")
+os.environ.setdefault("FOLLOWUP_POLL_S", "1")
 os.environ.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")

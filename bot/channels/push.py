@@ -85,7 +85,10 @@ class PushInput(InputChannel):
         return "push"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        from bot.channels import followups  # imports this module
+
         push = Blueprint("push_webhook", __name__)
+        followups.install(push)
 
         @push.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -28,7 +28,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
-from bot.channels import push
+from bot.channels import followups, push
 from bot.config import REGIONS, settings
 from bot.i18n import texts
 
@@ -82,6 +82,14 @@ class WebChatOutput(SocketIOOutput):
         await self._send_message(recipient_id, {"text": text, "sender": "coach", "name": name})
 
 
+def online(sio: AsyncServer, namespace: str | None, conversation_id: str) -> bool:
+    """Whether a browser has this conversation open (its socket joined the room)."""
+    try:
+        return any(True for _ in sio.manager.get_participants(namespace or "/", conversation_id))
+    except KeyError:  # nobody ever joined, or everybody left
+        return False
+
+
 class WebChatInput(SocketIOInput):
     @classmethod
     def name(cls) -> str:
@@ -97,6 +105,7 @@ class WebChatInput(SocketIOInput):
         self.sio = sio
         push.register_output(CHANNEL, lambda: WebChatOutput(sio, self.bot_message_evt))
         namespace = self.namespace
+        followups.register_presence(CHANNEL, lambda sender: online(sio, namespace, sender))
 
         @webhook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -126,6 +135,8 @@ class WebChatInput(SocketIOInput):
                     await sio.leave_room(sid, previous, namespace=namespace)
                 await sio.enter_room(sid, session_id, namespace=namespace)
             await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
+            if session_id == requested:  # a returning visitor: due follow-ups come now
+                followups.visit(session_id)
 
         @sio.on(self.user_message_evt, namespace=namespace)
         async def handle_message(sid: str, data: Any) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -195,3 +196,38 @@ class TelegramUpdate(Base):
     payload = Column(JSON, nullable=True)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     handled_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class Decision(Base):
+    """A Samen Beslissen record (GUIDE §2): the decision, never the transcript.
+
+    Written only with consent. ``status``: ``agreed`` (a choice and a next step),
+    ``talk_to_coach`` (the user wants to decide with the coach first), ``later``
+    (decide later, on ``review_on``), ``evaluated`` (the follow-up was answered),
+    ``replaced`` (the user chose again before the follow-up).
+    """
+
+    __tablename__ = "decisions"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    jobseeker_id = Column(
+        String(64), ForeignKey("jobseekers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    region = Column(String(8), nullable=False)
+    catalogue_version = Column(String(32), nullable=False)
+    goal = Column(String(32), nullable=True)
+    options_shown = Column(JSON, nullable=False, default=list)
+    preferences = Column(JSON, nullable=False, default=list)
+    choice = Column(String(64), nullable=True)
+    decided_with = Column(String(16), nullable=False, default="alone")  # alone / coach
+    next_step = Column(Text, nullable=True)  # masked free text
+    next_step_on = Column(Date, nullable=True)
+    helper = Column(String(120), nullable=True)
+    review_on = Column(Date, nullable=True)
+    status = Column(String(16), nullable=False, default="agreed", index=True)
+    outcome = Column(JSON, nullable=True)  # the follow-up's answers
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    updated_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+    # The follow-up: due at ``followup_at``; claimed once by setting ``followup_sent_at``.
+    followup_at = Column(DateTime(timezone=True), nullable=True, index=True)
+    followup_sent_at = Column(DateTime(timezone=True), nullable=True)

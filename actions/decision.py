@@ -1,0 +1,274 @@
+"""Samen Beslissen in Rasa: thin actions around bot.decision.flow.
+
+The journey runs as ``decision_form`` with one custom slot, ``decision_answer``.
+``validate_decision_form`` decides per step which messages are answers and which
+interrupt (a crisis always does), feeds answers to the flow and carries out its
+effects: store the record (only with consent), bring in a coach.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.common import region_of
+from actions.support import escalate
+from bot.decision import flow, understand
+from bot.decision.catalogue import catalogue, terms
+from bot.decision.followup import followup_time, local_today
+from bot.i18n import format_day, texts
+from bot.store import decisions, jobseekers
+from bot.store.db import run_db
+
+logger = logging.getLogger(__name__)
+
+# Intents that leave the journey's answers alone: the rules handle them.
+ALWAYS_INTERRUPT = {
+    "crisis",
+    "pause",
+    "goodbye",
+    "not_understood",
+    "bot_challenge",
+    "privacy_export",
+    "privacy_delete",
+    "start_exercise",
+    "ask_progress",
+    "EXTERNAL_followup",
+}
+# Where "coach" is one of the answers, or free text is expected, a coach request
+# is an answer for the flow, not an interruption.
+COACH_IS_AN_ANSWER = {
+    "decide",
+    "not_yet",
+    "review_later",
+    "review_still_good",
+    "next_what",
+    "helper",
+}
+
+
+def context(tracker: Tracker, consent: bool | None = None) -> flow.Context:
+    region = region_of(tracker)
+    return flow.Context(
+        region=region,
+        today=local_today(region),
+        catalogue=catalogue(region),
+        terms=terms(),
+        t=texts(region),
+        consent=bool(tracker.get_slot("consent")) if consent is None else consent,
+    )
+
+
+def payload(answer: str) -> str:
+    """A button's payload: short, so it fits Telegram's 64 bytes of callback data."""
+    return "/inform" + json.dumps({"answer": answer}, separators=(",", ":"), ensure_ascii=False)
+
+
+def say(dispatcher: CollectingDispatcher, messages: list[flow.Message]) -> None:
+    for message in messages:
+        buttons = [{"title": b.title, "payload": payload(b.answer)} for b in message.buttons]
+        dispatcher.utter_message(text=message.text, buttons=buttons)
+
+
+def user_answer(tracker: Tracker) -> flow.Answer:
+    latest = tracker.latest_message or {}
+    text = str(latest.get("text") or "")
+    button = None
+    for entity in latest.get("entities") or []:
+        if entity.get("entity") == "answer" and isinstance(entity.get("value"), str):
+            button = entity["value"][:80]
+    if text.startswith("/"):  # a button payload, not words
+        text = ""
+    intent = (latest.get("intent") or {}).get("name")
+    return flow.Answer(text=text[:1000], button=button, intent=intent)
+
+
+def state_of(tracker: Tracker) -> flow.State | None:
+    value = tracker.get_slot("decision")
+    return value if isinstance(value, dict) and value.get("step") else None
+
+
+class ActionStartDecision(Action):
+    def name(self) -> str:
+        return "action_start_decision"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        state, messages = flow.start(state_of(tracker), context(tracker))
+        say(dispatcher, messages)
+        return [SlotSet("decision", state), SlotSet("decision_answer", None)]
+
+
+class ActionAskDecisionAnswer(Action):
+    """Ask the current step; after "ik snap het niet" in other words first."""
+
+    def name(self) -> str:
+        return "action_ask_decision_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        state = state_of(tracker)
+        if state is None:
+            return []
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        say(dispatcher, flow.prompt(state, context(tracker), simple=intent == "not_understood"))
+        return []
+
+
+class ValidateDecisionForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_decision_form"
+
+    async def extract_decision_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Take the user's message as an answer, unless it interrupts the journey."""
+        # Only a message sent while the form was asking: not the one that started it.
+        if (tracker.active_loop or {}).get("name") != self.form_name():
+            return {}
+        if tracker.get_slot("requested_slot") != "decision_answer":
+            return {}
+        state = state_of(tracker) or {}
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        answer = user_answer(tracker)
+        if intent == "crisis":
+            return {}
+        # The journey's own words ("ga terug", a typed button title) beat the NLU's guess.
+        ours = answer.button is not None or bool(
+            understand.command(answer.text)
+            or flow.button_typed(state, answer.text, context(tracker))
+        )
+        if not ours:
+            if intent in ALWAYS_INTERRUPT:
+                return {}
+            if intent == "request_coach" and state.get("step") not in COACH_IS_AN_ANSWER:
+                return {}
+        return {"decision_answer": str(tracker.latest_message.get("text") or "/")[:1000]}
+
+    async def validate_decision_answer(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        if slot_value is None:  # the slot was cleared, not answered
+            return {}
+        state = state_of(tracker)
+        if state is None:  # nothing to answer to: end the form quietly
+            return {"decision_answer": "done"}
+        ctx = context(tracker)
+        turn = flow.advance(state, user_answer(tracker), ctx)
+        say(dispatcher, turn.say)
+        slots: dict[str, Any] = {}
+        for kind, value in turn.effects:
+            slots.update(await self._effect(kind, value, dispatcher, tracker, ctx))
+        slots.update({"decision": turn.state, "decision_answer": "done" if turn.finished else None})
+        return slots
+
+    async def _effect(
+        self,
+        kind: str,
+        value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        ctx: flow.Context,
+    ) -> dict[str, Any]:
+        sender = tracker.sender_id
+        if kind == "record":
+            day = value.get("next_on") or value.get("later_on")
+            due = followup_time(date.fromisoformat(day), ctx.region) if day else None
+            stored = await run_db(decisions.record, sender, value, due)
+            if stored is not None:
+                await run_db(
+                    jobseekers.log_progress, sender, "decision", {"status": value["outcome"]}
+                )
+            return {}
+        if kind == "review":
+            await run_db(decisions.record_review, sender, value.get("decision_id"), value["review"])
+            await run_db(jobseekers.log_progress, sender, "decision_review", value["review"])
+            return {}
+        if kind == "escalate":
+            events = await escalate(dispatcher, tracker, str(value), "utter_decision_coach")
+            return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        raise ValueError(f"unknown effect {kind}")
+
+
+class ActionDecisionDone(Action):
+    """After the journey: clear the answer slot, so the next journey starts clean."""
+
+    def name(self) -> str:
+        return "action_decision_done"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        state = state_of(tracker)
+        if state and state.get("outcome"):
+            dispatcher.utter_message(response="utter_menu")
+        return [SlotSet("decision_answer", None)]
+
+
+class ActionDecisionFollowup(Action):
+    """On the agreed day: ask how it went (or whether the user wants to choose now)."""
+
+    def name(self) -> str:
+        return "action_decision_followup"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        raw = next(tracker.get_latest_entity_values("decision_id"), None)
+        record = None
+        if raw is not None and str(raw).isdigit():
+            record = await run_db(decisions.get, tracker.sender_id, int(raw))
+        if record is None or record.status not in ("agreed", "later"):
+            # Erased or replaced meanwhile: nothing to ask; the form ends at once.
+            return [SlotSet("decision_answer", "done")]
+        state = flow.start_review(record.as_state(), context(tracker))
+        return [SlotSet("decision", state), SlotSet("decision_answer", None)]
+
+
+class ActionShowAgreement(Action):
+    """ "Wat hebben we afgesproken?": the stored record, else this conversation's."""
+
+    def name(self) -> str:
+        return "action_show_agreement"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        ctx = context(tracker)
+        t = ctx.t
+        record = await run_db(decisions.latest, tracker.sender_id)
+        state = record.as_state() if record else None
+        if state is None:
+            current = state_of(tracker)
+            if current and current.get("outcome") in ("agreed", "later", "coach"):
+                state = {**current, "status": decisions.STATUS_OF_OUTCOME[current["outcome"]]}
+        if state is None:
+            dispatcher.utter_message(text=t.gettext("We hebben nog niets afgesproken."))
+            dispatcher.utter_message(response="utter_menu")
+            return []
+        lines = [t.gettext("Dit hebben we afgesproken:"), *flow.summary_lines(state, ctx)]
+        status = state.get("status")
+        review_on = state.get("review_on") or state.get("later_on")
+        if status == "later" and review_on:
+            day = format_day(date.fromisoformat(review_on), ctx.region)
+            lines.append(t.gettext("Je wilde later kiezen, op {day}.").format(day=day))
+        elif status == "talk_to_coach":
+            lines.append(t.gettext("Je wilde eerst met je coach praten."))
+        elif status == "evaluated":
+            lines.append(t.gettext("Hoe het ging, hebben we al besproken."))
+        dispatcher.utter_message(text="\n".join(lines))
+        dispatcher.utter_message(response="utter_menu")
+        return []

@@ -1,0 +1,979 @@
+"""The Samen Beslissen conversation as a small state machine, free of Rasa.
+
+One function asks (:func:`prompt`), one takes an answer (:func:`advance`). The
+state is a plain dict that lives in a Rasa slot, so a user can stop and come
+back days later where they were. Every step works with buttons and with typed
+words; "terug", "opnieuw" and "andere opties" work everywhere they make sense.
+
+Steps (GUIDE §2): goal -> (there is a choice) -> options -> preferences ->
+decide -> next_what -> next_when -> helper -> summary. Side roads: not_yet,
+later_when, change, resume. The follow-up enters at review_worked or review_later.
+What the assistant must *do* (store a record, bring in a coach) comes back as
+effects, so the actions stay thin and this module stays testable.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from babel.support import NullTranslations
+
+from bot.decision import understand
+from bot.decision.catalogue import Catalogue, Option, Terms
+from bot.decision.dates import parse_date
+from bot.decision.matching import PAGE_SIZE, page, rank
+from bot.i18n import format_day
+from bot.privacy.masking import mask
+
+State = dict[str, Any]
+MAX_FREE_TEXT = 200
+MAX_HELPER_TEXT = 120
+# After this many answers in a row that the step did not understand, say how to get a person.
+MISSES_BEFORE_COACH_HINT = 2
+
+# Steps where "terug" has somewhere to go, and where it goes.
+BACK = {
+    "options": "goal",
+    "preferences": "options",
+    "decide": "preferences",
+    "not_yet": "decide",
+    "later_when": "not_yet",
+    "next_what": "decide",
+    "next_when": "next_what",
+    "helper": "next_when",
+    "summary": "helper",
+    "change": "summary",
+}
+# What the user may want to change after "Klopt dit?" -> the step that asks it again.
+CHANGE_WORDS = (
+    ("decide", ("keuze", "kiezen", "andere keuze", "optie")),
+    ("next_what", ("stap", "eerste stap", "wat ik ga doen", "actie")),
+    ("next_when", ("datum", "dag", "wanneer", "tijd", "moment")),
+    ("helper", ("hulp", "wie helpt", "helper", "wie")),
+    ("goal", ("doel", "opnieuw", "alles")),
+)
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    answer: str  # what comes back when pressed: an answer code, or words to parse
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the user sent: the code of one of our buttons, or typed text (and its NLU intent)."""
+
+    text: str = ""
+    button: str | None = None
+    intent: str | None = None
+
+
+@dataclass
+class Context:
+    region: str
+    today: date
+    catalogue: Catalogue
+    terms: Terms
+    t: NullTranslations
+    # Without consent nothing is stored, so there is no follow-up to promise.
+    consent: bool = False
+
+
+@dataclass
+class Turn:
+    state: State
+    say: list[Message] = field(default_factory=list)
+    # ("record", state) | ("review", state) | ("escalate", reason)
+    effects: list[tuple[str, Any]] = field(default_factory=list)
+    finished: bool = False
+
+
+def new_state(ctx: Context) -> State:
+    return {
+        "v": 1,
+        "step": "goal",
+        "region": ctx.region,
+        "catalogue": ctx.catalogue.version,
+        "goal": None,
+        "preferences": [],
+        "page": 0,
+        "shown": [],
+        "offered": [],
+        "choice": None,
+        "next_what": None,
+        "next_on": None,
+        "helper": None,
+        "later_on": None,
+        "outcome": None,
+        "fixing": False,
+        "brief": False,
+        "typing": False,
+        "misses": 0,
+        "decision_id": None,
+        "review": {},
+    }
+
+
+def in_progress(state: State | None) -> bool:
+    """Whether a journey was broken off before its end (so it can be resumed)."""
+    return bool(state) and state.get("outcome") is None and state.get("step") != "resume"
+
+
+def start(state: State | None, ctx: Context) -> tuple[State, list[Message]]:
+    """Begin, or offer to go on where the user stopped."""
+    if in_progress(state) and state and state.get("step") != "goal":
+        resumed = copy.deepcopy(state)
+        resumed["resume_step"], resumed["step"] = state["step"], "resume"
+        return resumed, []
+    t = ctx.t
+    intro = t.gettext("We kiezen samen een volgende stap. Dat duurt ongeveer 5 minuten.")
+    return new_state(ctx), [Message(intro + " " + t.gettext("Je kunt altijd stoppen."))]
+
+
+def start_review(record: dict[str, Any], ctx: Context) -> State:
+    """The follow-up: ask how the agreed step went, or whether the user wants to choose now."""
+    state = new_state(ctx)
+    for key in ("goal", "preferences", "choice", "next_what", "next_on", "helper"):
+        state[key] = record.get(key) if key != "preferences" else list(record.get(key) or [])
+    state["catalogue"] = record.get("catalogue") or ctx.catalogue.version
+    state["decision_id"] = record.get("id")
+    state["step"] = "review_later" if record.get("status") == "later" else "review_worked"
+    return state
+
+
+# --------------------------------------------------------------------------- asking
+
+
+def prompt(state: State, ctx: Context, simple: bool = False) -> list[Message]:
+    """The messages that ask for the current step. ``simple``: after "ik snap het niet"."""
+    t = ctx.t
+    step = state["step"]
+    asker = _PROMPTS.get(step)
+    if asker is None:
+        return []
+    messages = asker(state, ctx)
+    if simple:
+        hint = t.gettext("Ik zeg het anders. Druk op een knop, of typ je antwoord.")
+        messages = [Message(hint), *messages]
+    return messages
+
+
+def _ask_resume(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    return [
+        Message(
+            t.gettext("Je was al bezig met kiezen. Wil je verder waar je was?"),
+            (
+                Button(t.gettext("Ga verder"), "yes"),
+                Button(t.gettext("Begin opnieuw"), "restart"),
+            ),
+        )
+    ]
+
+
+def _ask_goal(state: State, ctx: Context) -> list[Message]:
+    buttons = tuple(Button(goal.label, f"goal:{goal.id}") for goal in ctx.terms.goals)
+    return [Message(ctx.t.gettext("Wat wil je bereiken?"), buttons)]
+
+
+def option_line(number: int, option: Option, ctx: Context) -> str:
+    return ctx.t.gettext("{number}. {title}. {description} Duur: {duration}.").format(
+        number=number, title=option.title, description=option.description, duration=option.duration
+    )
+
+
+def option_detail(option: Option, ctx: Context) -> Message:
+    """Plus before minus: an option is never described only by its downsides."""
+    t = ctx.t
+    parts = [
+        f"{option.title}. {option.description}",
+        t.gettext("Goed: {plus}").format(plus=option.plus),
+        t.gettext("Minder goed: {minus}").format(minus=option.minus),
+        t.gettext("Duur: {duration}.").format(duration=option.duration),
+        t.gettext("Wie helpt: {helper}.").format(helper=option.helper),
+    ]
+    return Message("\n".join(parts))
+
+
+def _options_page(state: State, ctx: Context) -> list[Option]:
+    ranked = rank(ctx.catalogue, state.get("goal"), state.get("preferences") or [])
+    return page(ranked, int(state.get("page") or 0), PAGE_SIZE)
+
+
+def _ask_options(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    question = Message(
+        t.gettext("Wil je nog andere opties zien?"),
+        (
+            Button(t.gettext("Toon andere opties"), "other"),
+            Button(t.gettext("Ga verder"), "done"),
+        ),
+    )
+    if state.get("brief"):
+        return [question]
+    options = [ctx.catalogue.get(i) for i in state.get("page_ids") or []]
+    messages = [Message(t.gettext("Deze mogelijkheden passen bij je doel."))]
+    for number, option in enumerate(options, start=1):
+        more = Button(
+            t.gettext("Meer over {title}").format(title=option.title), f"more:{option.id}"
+        )
+        messages.append(Message(option_line(number, option, ctx), (more,)))
+    return [*messages, question]
+
+
+def _ask_preferences(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    chosen = state.get("preferences") or []
+    left = [p for p in ctx.terms.preferences if p.id not in chosen]
+    buttons = [Button(p.label, f"pref:{p.id}") for p in left[:3]]
+    buttons.append(Button(t.gettext("Klaar met kiezen"), "done"))
+    if chosen:
+        text = t.gettext("Vind je nog iets belangrijk? Kies een knop, of kies Klaar met kiezen.")
+    else:
+        examples = ", ".join(p.label.lower() for p in ctx.terms.preferences[:3])
+        text = t.gettext(
+            "Wat vind jij belangrijk? Kies 1 of meer knoppen. Of typ het, zoals: {examples}."
+        ).format(examples=examples)
+    return [Message(text, tuple(buttons))]
+
+
+def _ask_decide(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    options = [ctx.catalogue.get(i) for i in state.get("offered") or []]
+    question = Message(
+        t.gettext("Wat kies je?"),
+        (
+            *(
+                Button(t.gettext("Kies {title}").format(title=o.title), f"choose:{o.id}")
+                for o in options
+            ),
+            Button(t.gettext("Nog niet kiezen"), "not_yet"),
+        ),
+    )
+    if state.get("brief"):
+        return [question]
+    lines = [t.gettext("Dit past het best bij wat jij belangrijk vindt.")]
+    lines += [f"{n}. {o.title}: {o.plus}" for n, o in enumerate(options, start=1)]
+    return [Message("\n".join(lines)), question]
+
+
+def _ask_not_yet(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    return [
+        Message(
+            t.gettext("Dat is goed. Je hoeft nu niet te kiezen. Wat wil je doen?"),
+            (
+                Button(t.gettext("Eerst met coach praten"), "coach"),
+                Button(t.gettext("Later kiezen"), "later"),
+                Button(t.gettext("Terug naar de keuze"), "back"),
+            ),
+        )
+    ]
+
+
+def _date_buttons(ctx: Context, first: str) -> tuple[Button, ...]:
+    t = ctx.t
+    labels = (first, t.gettext("Over 1 week"), t.gettext("Over 2 weken"))
+    return tuple(Button(label, label.lower()) for label in labels)
+
+
+def _ask_later_when(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    return [
+        Message(
+            t.gettext("Wanneer wil je verder kiezen? Typ een dag, zoals: volgende week dinsdag."),
+            _date_buttons(ctx, t.gettext("Over 3 dagen")),
+        )
+    ]
+
+
+def _suggestion(state: State, ctx: Context) -> str | None:
+    choice = state.get("choice")
+    try:
+        return ctx.catalogue.get(choice).first_step if choice else None
+    except KeyError:
+        return None
+
+
+def _ask_next_what(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    idea = _suggestion(state, ctx)
+    if state.get("typing") or not idea:
+        return [Message(t.gettext("Wat ga je als eerste doen? Typ het in een paar woorden."))]
+    return [
+        Message(t.gettext("Ik heb een idee voor je eerste stap. {idea}").format(idea=idea)),
+        Message(
+            t.gettext("Wil je dat doen?"),
+            (
+                Button(t.gettext("Ja, dat doe ik"), "yes"),
+                Button(t.gettext("Typ zelf iets"), "own"),
+            ),
+        ),
+    ]
+
+
+def _ask_next_when(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    return [Message(t.gettext("Wanneer ga je dat doen?"), _date_buttons(ctx, t.gettext("Morgen")))]
+
+
+def _helper_of_choice(state: State, ctx: Context) -> str:
+    try:
+        return ctx.catalogue.get(state.get("choice") or "").helper
+    except KeyError:
+        return ctx.t.gettext("je coach")
+
+
+def button_title(text: str, limit: int = 40) -> str:
+    """A helper's description as a button: capitalised, and short ("Een uitzendbureau")."""
+    title = text if len(text) <= limit else text.split(",")[0].split(" of ")[0]
+    title = title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+    return title[:1].upper() + title[1:]
+
+
+def _ask_helper(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    usual = _helper_of_choice(state, ctx)
+    buttons = [Button(button_title(usual), "help:usual")]
+    if usual != t.gettext("je coach"):
+        buttons.append(Button(t.gettext("Mijn coach"), "help:coach"))
+    buttons += [
+        Button(t.gettext("Iemand die ik ken"), "help:known"),
+        Button(t.gettext("Ik doe het zelf"), "help:self"),
+    ]
+    return [Message(t.gettext("Wie helpt je daarbij? Je mag ook een naam typen."), tuple(buttons))]
+
+
+def summary_lines(state: State, ctx: Context) -> list[str]:
+    """The agreement in a few short lines; also the answer to "wat hebben we afgesproken?"."""
+    t = ctx.t
+    lines = [t.gettext("Doel: {goal}.").format(goal=goal_label(state.get("goal"), ctx))]
+    if state.get("choice"):
+        lines.append(t.gettext("Keuze: {choice}.").format(choice=choice_title(state, ctx)))
+    if state.get("next_what"):
+        lines.append(t.gettext("Eerste stap: {what}").format(what=state["next_what"]))
+    if state.get("next_on"):
+        day = format_day(date.fromisoformat(state["next_on"]), ctx.region)
+        lines.append(t.gettext("Wanneer: {day}.").format(day=day))
+    if state.get("helper"):
+        lines.append(t.gettext("Hulp: {helper}.").format(helper=state["helper"]))
+    return lines
+
+
+def _ask_summary(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    text = "\n".join([t.gettext("Dit spreken we af:"), *summary_lines(state, ctx)])
+    return [
+        Message(text),
+        Message(
+            t.gettext("Klopt dit?"),
+            (
+                Button(t.gettext("Ja, dat klopt"), "yes"),
+                Button(t.gettext("Nee, verander iets"), "no"),
+            ),
+        ),
+    ]
+
+
+def _ask_change(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    return [
+        Message(
+            t.gettext("Wat wil je veranderen?"),
+            (
+                Button(t.gettext("Verander de keuze"), "change:decide"),
+                Button(t.gettext("Verander de stap"), "change:next_what"),
+                Button(t.gettext("Verander de dag"), "change:next_when"),
+                Button(t.gettext("Begin opnieuw"), "restart"),
+            ),
+        )
+    ]
+
+
+def _ask_review_worked(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    what = state.get("next_what") or choice_title(state, ctx)
+    return [
+        Message(t.gettext("Hoi! We hadden iets afgesproken: {what}").format(what=what)),
+        Message(
+            t.gettext("Is het gelukt?"),
+            (
+                Button(t.gettext("Ja, het is gelukt"), "worked:yes"),
+                Button(t.gettext("Een beetje"), "worked:partly"),
+                Button(t.gettext("Nee, het lukte niet"), "worked:no"),
+            ),
+        ),
+    ]
+
+
+def _ask_review_still_good(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    return [
+        Message(
+            t.gettext("Past {choice} nog goed bij je?").format(choice=choice_title(state, ctx)),
+            (
+                Button(t.gettext("Ja, ik ga door"), "yes"),
+                Button(t.gettext("Nee, ik kies opnieuw"), "no"),
+                Button(t.gettext("Praat met coach"), "coach"),
+            ),
+        )
+    ]
+
+
+def _ask_review_later(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    return [
+        Message(
+            t.gettext("Hoi! Je wilde later een stap kiezen. Wil je dat nu doen?"),
+            (
+                Button(t.gettext("Ja, kies nu"), "yes"),
+                Button(t.gettext("Nog niet"), "later"),
+                Button(t.gettext("Praat met coach"), "coach"),
+            ),
+        )
+    ]
+
+
+_PROMPTS = {
+    "resume": _ask_resume,
+    "goal": _ask_goal,
+    "options": _ask_options,
+    "preferences": _ask_preferences,
+    "decide": _ask_decide,
+    "not_yet": _ask_not_yet,
+    "later_when": _ask_later_when,
+    "next_what": _ask_next_what,
+    "next_when": _ask_next_when,
+    "helper": _ask_helper,
+    "summary": _ask_summary,
+    "change": _ask_change,
+    "review_worked": _ask_review_worked,
+    "review_still_good": _ask_review_still_good,
+    "review_later": _ask_review_later,
+}
+
+
+# --------------------------------------------------------------------------- labels
+
+
+def goal_label(goal: str | None, ctx: Context) -> str:
+    for term in ctx.terms.goals:
+        if term.id == goal:
+            return term.label.lower()
+    return ctx.t.gettext("nog niet bekend")
+
+
+def choice_title(state: State, ctx: Context) -> str:
+    try:
+        return ctx.catalogue.get(state.get("choice") or "").title
+    except KeyError:
+        return str(state.get("choice") or "")
+
+
+def preference_labels(ids: list[str], ctx: Context) -> list[str]:
+    return [p.label.lower() for p in ctx.terms.preferences if p.id in ids]
+
+
+# --------------------------------------------------------------------------- answering
+
+
+def button_typed(state: State, text: str, ctx: Context) -> str | None:
+    """The code of the button whose title the user typed (some people type, not tap)."""
+    typed = understand.normalise(text)
+    asker = _PROMPTS.get(str(state.get("step")))
+    if not typed or asker is None:
+        return None
+    for message in asker(state, ctx):
+        for button in message.buttons:
+            if understand.normalise(button.title) == typed:
+                return button.answer
+    return None
+
+
+def advance(state: State, answer: Answer, ctx: Context) -> Turn:
+    """Take one answer: move on, stay with a hint, or finish with effects."""
+    turn = Turn(state=copy.deepcopy(state))
+    turn.state["brief"] = False
+    code = answer.button or button_typed(state, answer.text, ctx) or ""
+    words = answer.text.strip() if not code else ""
+    nav = code if code in ("back", "restart") else understand.command(words) if words else None
+    step = turn.state["step"]
+    if nav == "restart" and step not in ("review_worked", "review_still_good", "review_later"):
+        fresh = new_state(ctx)
+        turn.state = fresh
+        turn.say.append(Message(ctx.t.gettext("Goed, we beginnen opnieuw.")))
+        return turn
+    if nav == "back" and step in BACK:
+        _go(turn, BACK[step], ctx)
+        return turn
+    handler = _HANDLERS[step]
+    understood = handler(turn, code, words, answer.intent, ctx)
+    if understood:
+        turn.state["misses"] = 0
+    else:
+        _missed(turn, step, ctx)
+    return turn
+
+
+def _go(turn: Turn, step: str, ctx: Context) -> None:
+    """Enter a step, preparing what it shows."""
+    state = turn.state
+    state["step"] = step
+    state["typing"] = False
+    if step == "options":
+        state["page_ids"] = [o.id for o in _options_page(state, ctx)]
+        state["shown"] = _merge(state.get("shown") or [], state["page_ids"])
+    elif step == "decide":
+        state["offered"] = [o.id for o in _options_page(state, ctx)]
+        state["shown"] = _merge(state.get("shown") or [], state["offered"])
+
+
+def _merge(seen: list[str], new: list[str]) -> list[str]:
+    return seen + [i for i in new if i not in seen]
+
+
+def _missed(turn: Turn, step: str, ctx: Context) -> None:
+    t = ctx.t
+    turn.state["misses"] = int(turn.state.get("misses") or 0) + 1
+    turn.state["brief"] = step in ("options", "decide")
+    text = _MISS_TEXTS.get(step, _miss_default)(ctx)
+    if turn.state["misses"] >= MISSES_BEFORE_COACH_HINT:
+        text += " " + t.gettext("Lukt het niet? Typ: coach. Dan helpt een mens je.")
+    turn.say.append(Message(text))
+
+
+def _miss_default(ctx: Context) -> str:
+    return ctx.t.gettext("Dat snap ik niet goed. Kies een knop, of zeg het anders.")
+
+
+def _miss_date(ctx: Context) -> str:
+    return ctx.t.gettext("Die dag snap ik niet. Typ bijvoorbeeld: morgen, of 1 december.")
+
+
+def _miss_preferences(ctx: Context) -> str:
+    return ctx.t.gettext("Dat herken ik niet. Kies een knop, of typ bijvoorbeeld: geld.")
+
+
+_MISS_TEXTS = {
+    "next_when": _miss_date,
+    "later_when": _miss_date,
+    "preferences": _miss_preferences,
+}
+
+
+FIRST_WORD_YES_NO = {"ja": True, "jawel": True, "jazeker": True, "yes": True, "nee": False}
+FIRST_WORD_YES_NO |= {"neen": False, "nope": False, "no": False}
+
+
+def _yes_no(code: str, words: str, intent: str | None) -> bool | None:
+    if code in ("yes", "no"):
+        return code == "yes"
+    said = understand.yes_no(words) if words else None
+    if said is not None:
+        return said
+    first = understand.normalise(words).split()[:1]
+    if first and first[0] in FIRST_WORD_YES_NO:  # "nee ik wil iets anders kiezen"
+        return FIRST_WORD_YES_NO[first[0]]
+    if intent in ("affirm", "deny") and len(words.split()) <= 4:
+        return intent == "affirm"
+    return None
+
+
+def _on_resume(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    if _yes_no(code, words, intent) is True or understand.command(words) == "done":
+        _go(turn, turn.state.pop("resume_step", "goal"), ctx)
+        return True
+    if _yes_no(code, words, intent) is False:
+        turn.state = new_state(ctx)
+        turn.say.append(Message(ctx.t.gettext("Goed, we beginnen opnieuw.")))
+        return True
+    return False
+
+
+def _on_goal(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    goal = code.removeprefix("goal:") if code.startswith("goal:") else None
+    if goal is None and words:
+        found = understand.match_terms(words, [(g.id, g.keywords) for g in ctx.terms.goals])
+        goal = found[0] if found else None
+    if goal not in {g.id for g in ctx.terms.goals}:
+        return False
+    turn.state["goal"], turn.state["page"] = goal, 0
+    # Gap 1 of the method: say out loud that the user decides.
+    turn.say.append(
+        Message(
+            ctx.t.gettext("Jij beslist zelf welke stap je zet. Je coach denkt met je mee.")
+            + " "
+            + ctx.t.gettext("Er is meer dan 1 mogelijkheid.")
+        )
+    )
+    _go(turn, "decide" if turn.state.get("fixing") else "options", ctx)
+    turn.state["fixing"] = False
+    return True
+
+
+def _named_option(code: str, words: str, ids: list[str], ctx: Context) -> Option | None:
+    """An option named by a button code, by its place in the list, or by its name."""
+    for prefix in ("more:", "choose:"):
+        if code.startswith(prefix):
+            try:
+                return ctx.catalogue.get(code.removeprefix(prefix))
+            except KeyError:
+                return None
+    if not words:
+        return None
+    listed = [ctx.catalogue.get(i) for i in ids]
+    choices = [(o.id, o.title, o.keywords) for o in listed]
+    found = understand.match_choice(words, choices)
+    if found is None:  # a name from the whole catalogue ("toch vrijwilligerswerk")
+        every = [(o.id, o.title, o.keywords) for o in ctx.catalogue.options]
+        found = understand.match_choice(words, every) if not _is_ordinal_only(words) else None
+    return ctx.catalogue.get(found) if found else None
+
+
+def _is_ordinal_only(words: str) -> bool:
+    return understand.normalise(words).split()[-1:] in (
+        ["1"],
+        ["2"],
+        ["3"],
+        ["eerste"],
+        ["tweede"],
+        ["derde"],
+        ["laatste"],
+    )
+
+
+def _on_options(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    state = turn.state
+    nav = code or understand.command(words) or ""
+    if nav == "other":
+        state["page"] = int(state.get("page") or 0) + 1
+        _go(turn, "options", ctx)
+        return True
+    if nav == "done" or _yes_no(code, words, intent) is False:
+        _go(turn, "preferences", ctx)
+        return True
+    option = _named_option(code, words, state.get("page_ids") or [], ctx)
+    if option is not None:
+        turn.say.append(option_detail(option, ctx))
+        state["shown"] = _merge(state.get("shown") or [], [option.id])
+        state["brief"] = True
+        return True
+    if _yes_no(code, words, intent) is True:  # "ja" to "andere opties zien?"
+        state["page"] = int(state.get("page") or 0) + 1
+        _go(turn, "options", ctx)
+        return True
+    return False
+
+
+def _on_preferences(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    state = turn.state
+    known = {p.id for p in ctx.terms.preferences}
+    picked: list[str] = []
+    if code.startswith("pref:") and code.removeprefix("pref:") in known:
+        picked = [code.removeprefix("pref:")]
+    elif words:
+        picked = understand.match_terms(words, [(p.id, p.keywords) for p in ctx.terms.preferences])
+    state["preferences"] = _merge(state.get("preferences") or [], picked)
+    finished = code == "done" or understand.command(words) == "done"
+    nothing = _yes_no(code, words, intent) is False or understand.normalise(words) in (
+        "niks",
+        "niets",
+        "weet ik niet",
+        "geen idee",
+        "maakt niet uit",
+        "maakt me niet uit",
+    )
+    if picked:
+        labels = "\n".join(f"- {label}." for label in preference_labels(picked, ctx))
+        turn.say.append(Message(ctx.t.gettext("Genoteerd:") + "\n" + labels))
+    if finished or nothing or (picked and len(state["preferences"]) >= len(known)):
+        state["page"] = 0
+        _go(turn, "decide", ctx)
+        return True
+    return bool(picked)
+
+
+def _wants_coach(intent: str | None) -> str:
+    return "coach" if intent == "request_coach" else ""
+
+
+def _on_decide(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    state = turn.state
+    nav = code if code in ("not_yet", "coach", "later") else understand.command(words) or ""
+    nav = nav or _wants_coach(intent)
+    if nav == "other":
+        state["page"] = int(state.get("page") or 0) + 1
+        _go(turn, "decide", ctx)
+        return True
+    if nav in ("not_yet", "coach", "later"):
+        return _on_not_yet(turn, nav if nav != "not_yet" else "", words, intent, ctx, enter=True)
+    asks_more = code.startswith("more:") or nav == "more"
+    option = _named_option(code, words, state.get("offered") or [], ctx)
+    if option is None:
+        return False
+    if asks_more:
+        turn.say.append(option_detail(option, ctx))
+        state["brief"] = True
+        return True
+    state["choice"] = option.id
+    state["shown"] = _merge(state.get("shown") or [], [option.id])
+    turn.say.append(Message(ctx.t.gettext("Je kiest: {title}.").format(title=option.title)))
+    _go(turn, "next_what", ctx)
+    return True
+
+
+def _on_not_yet(
+    turn: Turn,
+    code: str,
+    words: str,
+    intent: str | None,
+    ctx: Context,
+    enter: bool = False,
+) -> bool:
+    state = turn.state
+    nav = code or understand.command(words) or _wants_coach(intent)
+    if nav == "coach":
+        state["outcome"], state["step"] = "coach", "done"
+        turn.effects += [("record", copy.deepcopy(state)), ("escalate", "decision")]
+        turn.say.append(Message(ctx.t.gettext("Goed. Je kiest samen met je coach.")))
+        turn.finished = True
+        return True
+    if nav == "later":
+        _go(turn, "later_when", ctx)
+        return True
+    if enter:  # "nog niet kiezen" from the decide step
+        _go(turn, "not_yet", ctx)
+        return True
+    return False
+
+
+def _on_later_when(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    day = parse_date(code or words, ctx.today)
+    if day is None or _in_past(turn, day, ctx):
+        return day is not None  # a day in the past was understood, and answered
+    state = turn.state
+    state["later_on"], state["outcome"], state["step"] = day.isoformat(), "later", "done"
+    turn.effects.append(("record", copy.deepcopy(state)))
+    if ctx.consent:
+        text = ctx.t.gettext("Goed. Op {day} vraag ik of je wilt kiezen.")
+    else:
+        text = ctx.t.gettext("Goed. Ik bewaar niets. Kom op {day} zelf terug om te kiezen.")
+    turn.say.append(Message(text.format(day=format_day(day, ctx.region))))
+    turn.finished = True
+    return True
+
+
+def _in_past(turn: Turn, day: date, ctx: Context) -> bool:
+    if day >= ctx.today:
+        return False
+    turn.say.append(Message(ctx.t.gettext("Die dag is al voorbij. Kies een dag vanaf vandaag.")))
+    return True
+
+
+def _after(turn: Turn, step: str, ctx: Context) -> None:
+    """Go to the next step, or straight back to the summary when fixing one answer."""
+    if turn.state.get("fixing"):
+        turn.state["fixing"] = False
+        _go(turn, "summary", ctx)
+    else:
+        _go(turn, step, ctx)
+
+
+def _on_next_what(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    state = turn.state
+    idea = _suggestion(state, ctx)
+    said = _yes_no(code, words, intent)
+    if code == "own" or (said is False and not state.get("typing")):
+        state["typing"] = True
+        return True
+    if said is True and idea and not state.get("typing"):
+        state["next_what"] = idea
+        _after(turn, "next_when", ctx)
+        return True
+    text = mask(words)[:MAX_FREE_TEXT].strip()
+    if len(text) < 3 or said is not None:
+        return False
+    state["next_what"] = text if text.endswith((".", "!", "?")) else text + "."
+    _after(turn, "next_when", ctx)
+    return True
+
+
+def _on_next_when(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    day = parse_date(code or words, ctx.today)
+    if day is None or _in_past(turn, day, ctx):
+        return day is not None
+    turn.state["next_on"] = day.isoformat()
+    _after(turn, "helper", ctx)
+    return True
+
+
+def your(text: str) -> str:
+    """'mijn zus' -> 'je zus': the summary speaks to the user."""
+    words = text.split(" ")
+    if words and words[0].lower() in ("mijn", "mn", "m'n", "me"):
+        words[0] = "je"
+    return " ".join(words)
+
+
+def _on_helper(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    t = ctx.t
+    state = turn.state
+    fixed = {
+        "help:usual": _helper_of_choice(state, ctx),
+        "help:coach": t.gettext("je coach"),
+        "help:known": t.gettext("iemand die je kent"),
+        "help:self": t.gettext("je doet het zelf"),
+    }
+    if code in fixed:
+        helper = fixed[code]
+    else:
+        helper = your(mask(words)[:MAX_HELPER_TEXT].strip())
+        if len(helper) < 2 or understand.command(words):
+            return False
+        if understand.normalise(helper) in ("niemand", "zelf", "ik zelf", "alleen", "ikzelf"):
+            helper = fixed["help:self"]
+    state["helper"] = helper
+    _go(turn, "summary", ctx)
+    return True
+
+
+def _on_summary(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    said = _yes_no(code, words, intent)
+    state = turn.state
+    if said is True:
+        state["outcome"], state["step"] = "agreed", "done"
+        turn.effects.append(("record", copy.deepcopy(state)))
+        day = format_day(date.fromisoformat(state["next_on"]), ctx.region)
+        if ctx.consent:
+            text = ctx.t.gettext("Top, afgesproken! Op {day} vraag ik hoe het ging.")
+        else:
+            text = ctx.t.gettext("Top, afgesproken! Ik bewaar niets. Schrijf je afspraak dus op.")
+        turn.say.append(Message(text.format(day=day)))
+        turn.finished = True
+        return True
+    if said is False:
+        _go(turn, "change", ctx)
+        return True
+    return _on_change(turn, code, words, intent, ctx)
+
+
+def _on_change(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    target = code.removeprefix("change:") if code.startswith("change:") else None
+    if target is None and words:
+        found = understand.match_terms(words, [(s, k) for s, k in CHANGE_WORDS])
+        target = found[0] if found else None
+    if target not in ("decide", "next_what", "next_when", "helper", "goal"):
+        return False
+    turn.state["fixing"] = target in ("next_what", "next_when", "helper", "goal")
+    turn.state["page"] = 0
+    _go(turn, target, ctx)
+    return True
+
+
+PARTLY_WORDS = ("beetje", "half", "deels", "soort van", "bijna", "gedeeltelijk")
+NOT_DONE_WORDS = ("niet gelukt", "lukte niet", "lukt niet", "mislukt", "niet gedaan", "nog niet")
+DONE_WORDS = ("gelukt", "gedaan", "gelukt!", "klaar", "gebeld", "gemaild", "geweest")
+
+
+def how_it_went(words: str, said: bool | None) -> str | None:
+    """'yes', 'partly' or 'no' from "ja hoor, het is gelukt", "een beetje", "nee, mislukt"."""
+    norm = f" {understand.normalise(words)} "
+    if any(f" {w} " in norm for w in PARTLY_WORDS):
+        return "partly"
+    if said is False or any(f" {w} " in norm for w in NOT_DONE_WORDS):
+        return "no"
+    if said is True or any(f" {w} " in norm for w in DONE_WORDS):
+        return "yes"
+    return None
+
+
+def _on_review_worked(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    worked = code.removeprefix("worked:") if code.startswith("worked:") else None
+    if worked is None:
+        worked = how_it_went(words, _yes_no(code, words, intent))
+    if worked not in ("yes", "partly", "no"):
+        return False
+    turn.state["review"] = {"worked": worked}
+    cheer = {
+        "yes": ctx.t.gettext("Goed gedaan!"),
+        "partly": ctx.t.gettext("Een deel is ook een stap."),
+        "no": ctx.t.gettext("Dat geeft niet. Dat gebeurt vaak."),
+    }[worked]
+    turn.say.append(Message(cheer))
+    _go(turn, "review_still_good", ctx)
+    return True
+
+
+def _on_review_still_good(
+    turn: Turn, code: str, words: str, intent: str | None, ctx: Context
+) -> bool:
+    state = turn.state
+    nav = code if code == "coach" else understand.command(words) or _wants_coach(intent)
+    said = None if nav == "coach" else _yes_no(code, words, intent)
+    if nav == "coach":
+        state["review"]["still_good"] = None
+        state["outcome"], state["step"] = "coach", "done"
+        turn.effects += [("review", copy.deepcopy(state)), ("escalate", "decision_review")]
+        turn.say.append(Message(ctx.t.gettext("Goed. Je bespreekt het met je coach.")))
+        turn.finished = True
+        return True
+    if said is None:
+        return False
+    state["review"]["still_good"] = said
+    turn.effects.append(("review", copy.deepcopy(state)))
+    if said:
+        state["next_what"], state["next_on"], state["helper"] = None, None, None
+        turn.say.append(Message(ctx.t.gettext("Mooi. Dan kiezen we je volgende stap.")))
+        _go(turn, "next_what", ctx)
+    else:
+        state["choice"], state["page"] = None, 0
+        turn.say.append(Message(ctx.t.gettext("Goed. We kijken opnieuw naar de mogelijkheden.")))
+        _go(turn, "options", ctx)
+    state["decision_id"] = None
+    return True
+
+
+def _on_review_later(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    state = turn.state
+    nav = code if code in ("coach", "later") else understand.command(words) or ""
+    nav = nav or _wants_coach(intent)
+    if nav in ("coach", "later"):
+        return _on_not_yet(turn, nav, words, intent, ctx)
+    said = _yes_no(code, words, intent)
+    if said is None:
+        return False
+    if said:
+        state["page"] = 0
+        _go(turn, "decide", ctx)
+    else:
+        _go(turn, "later_when", ctx)
+    return True
+
+
+_HANDLERS = {
+    "resume": _on_resume,
+    "goal": _on_goal,
+    "options": _on_options,
+    "preferences": _on_preferences,
+    "decide": _on_decide,
+    "not_yet": _on_not_yet,
+    "later_when": _on_later_when,
+    "next_what": _on_next_what,
+    "next_when": _on_next_when,
+    "helper": _on_helper,
+    "summary": _on_summary,
+    "change": _on_change,
+    "review_worked": _on_review_worked,
+    "review_still_good": _on_review_still_good,
+    "review_later": _on_review_later,
+}

@@ -1,0 +1,297 @@
+"""Samen Beslissen end to end over the REST channel: real Rasa, actions and database.
+
+The test servers follow up an agreement seconds later (FOLLOWUP_DELAY_S in
+tests/conftest.py) instead of on the agreed day; everything else is as in production.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from bot.decision.catalogue import catalogue
+from bot.decision.followup import local_today
+from bot.i18n import format_day
+from bot.store.db import session_scope
+from bot.store.models import CoachRequest, Decision, ProgressEvent
+from bot.store.pseudonym import pseudonym
+from tests.integration.conftest import Chat
+from tests.integration.test_conversation import buttons, onboard
+
+
+def press(messages: list[dict], title: str) -> str:
+    """The payload of the button whose title starts with ``title``, as a client sends it."""
+    for message in messages:
+        for button in message.get("buttons") or []:
+            if button["title"].startswith(title):
+                return str(button["payload"])
+    raise AssertionError(f"no button {title!r} in {buttons(messages)}")
+
+
+def texts(messages: list[dict]) -> str:
+    return "\n".join(m.get("text") or "" for m in messages)
+
+
+def records(chat: Chat) -> list[Decision]:
+    with session_scope() as session:
+        rows = session.scalars(
+            select(Decision)
+            .where(Decision.jobseeker_id == pseudonym(chat.sender))
+            .order_by(Decision.id)
+        ).all()
+        session.expunge_all()
+        return list(rows)
+
+
+def wait_for_bot_text(chat: Chat, words: str, timeout: float = 30) -> dict:
+    """Poll the tracker until the bot said something containing ``words`` (a pushed message)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for event in reversed(chat.tracker()["events"]):
+            if event.get("event") == "bot" and words in (event.get("text") or ""):
+                return event
+        time.sleep(0.5)
+    raise AssertionError(f"the bot never said {words!r}")
+
+
+def active_loop(chat: Chat) -> str | None:
+    return (chat.tracker().get("active_loop") or {}).get("name")
+
+
+def test_the_whole_journey_with_buttons_then_the_follow_up(chat: Chat) -> None:
+    onboard(chat)  # consent, Nederland
+    today = local_today("nl_NL")
+    start = chat.say("/start_decision")
+    assert "We kiezen samen een volgende stap" in texts(start)
+    assert start[-1]["text"] == "Wat wil je bereiken?"
+    assert buttons(start[-1:]) == [
+        "Werk vinden",
+        "Iets leren",
+        "Eerst iets regelen",
+        "Weet ik nog niet",
+    ]
+
+    options = chat.say(press(start, "Werk vinden"))
+    # Gap 1 of the method: the user hears that they decide.
+    assert "Jij beslist zelf" in texts(options)
+    first_page = [b for b in buttons(options) if b.startswith("Meer over")]
+    assert len(first_page) == 3
+    assert options[-1]["text"] == "Wil je nog andere opties zien?"
+
+    detail = chat.say(press(options, "Meer over"))
+    # Gap 3: never only the downsides.
+    assert "Goed:" in texts(detail) and "Minder goed:" in texts(detail)
+    assert texts(detail).index("Goed:") < texts(detail).index("Minder goed:")
+
+    other = chat.say(press(detail, "Toon andere opties"))
+    second_page = [b for b in buttons(other) if b.startswith("Meer over")]
+    assert second_page and set(second_page).isdisjoint(first_page)
+
+    preferences = chat.say(press(other, "Ga verder"))
+    assert "Wat vind jij belangrijk?" in texts(preferences)
+    noted = chat.say(press(preferences, "Geld verdienen"))
+    assert "Genoteerd:\n- geld verdienen." in texts(noted)
+    noted = chat.say(press(noted, "Vaste uren"))
+    decide = chat.say(press(noted, "Klaar met kiezen"))
+    assert decide[-1]["text"] == "Wat kies je?"
+    choices = buttons(decide[-1:])
+    assert len(choices) == 4 and choices[-1] == "Nog niet kiezen"
+    chosen_title = choices[0].removeprefix("Kies ")
+
+    idea = chat.say(press(decide, choices[0]))
+    assert f"Je kiest: {chosen_title}." in texts(idea) and "idee voor je eerste stap" in texts(idea)
+    when = chat.say(press(idea, "Ja, dat doe ik"))
+    assert when[-1]["text"] == "Wanneer ga je dat doen?"
+    helper = chat.say(press(when, "Over 1 week"))
+    assert "Wie helpt je daarbij?" in texts(helper)
+    summary = chat.say(press(helper, "Mijn coach"))
+    day = format_day(today + timedelta(days=7), "nl_NL")
+    assert f"Keuze: {chosen_title}." in texts(summary) and f"Wanneer: {day}." in texts(summary)
+    assert summary[-1]["text"] == "Klopt dit?"
+    done = chat.say(press(summary, "Ja, dat klopt"))
+    assert f"Op {day} vraag ik hoe het ging." in texts(done)
+    assert buttons(done[-1:])[0] == "Kies een stap"  # back to the menu
+
+    [record] = records(chat)
+    region_catalogue = catalogue("nl_NL")
+    assert record.status == "agreed" and record.decided_with == "alone"
+    assert record.goal == "work" and record.preferences == ["money", "fixed_hours"]
+    assert record.catalogue_version == region_catalogue.version
+    assert region_catalogue.get(record.choice).title == chosen_title
+    assert len(record.options_shown) >= 6 and record.choice in record.options_shown
+    assert record.next_step == region_catalogue.get(record.choice).first_step
+    assert record.next_step_on == today + timedelta(days=7) == record.review_on
+    assert record.helper == "je coach" and record.followup_at is not None
+
+    # Gap 4: the decision is evaluated. The follow-up arrives by itself.
+    wait_for_bot_text(chat, "Is het gelukt?")
+    still_good = chat.say("ja hoor, het is gelukt")
+    assert "Goed gedaan!" in texts(still_good)
+    assert f"Past {chosen_title} nog goed bij je?" in texts(still_good)
+    again = chat.say("nee ik wil iets anders kiezen")
+    assert "We kijken opnieuw naar de mogelijkheden." in texts(again)
+    assert "Wil je nog andere opties zien?" in texts(again)
+    [evaluated] = records(chat)
+    assert evaluated.status == "evaluated"
+    assert evaluated.outcome == {"worked": "yes", "still_good": False}
+    assert evaluated.followup_sent_at is not None
+    with session_scope() as session:
+        kinds = session.scalars(
+            select(ProgressEvent.kind).where(ProgressEvent.jobseeker_id == pseudonym(chat.sender))
+        ).all()
+    assert {"decision", "decision_review"} <= set(kinds)
+
+
+def test_typed_answers_in_flanders_without_consent(chat: Chat) -> None:
+    onboard(chat, consent="/deny", region="Vlaanderen")
+    today = local_today("nl_BE")
+    start = chat.say("ik wil samen een volgende stap kiezen")
+    assert start[-1]["text"] == "Wat wil je bereiken?"
+    options = chat.say("ik wil graag een opleiding volgen")
+    titles = {o.title for o in catalogue("nl_BE").options}
+    shown = [b.removeprefix("Meer over ") for b in buttons(options) if b.startswith("Meer over")]
+    assert shown and set(shown) <= titles
+    detail = chat.say("wat is de tweede?")
+    assert texts(detail).startswith(shown[1]) and "Goed:" in texts(detail)
+    preferences = chat.say("ga verder")
+    assert "Wat vind jij belangrijk?" in texts(preferences)
+    noted = chat.say("een diploma halen en dicht bij huis")
+    assert "Genoteerd:" in texts(noted) and "diploma" in texts(noted)
+    decide = chat.say("dat is alles")
+    assert decide[-1]["text"] == "Wat kies je?"
+    first = buttons(decide[-1:])[0].removeprefix("Kies ")
+    idea = chat.say("de eerste")
+    assert f"Je kiest: {first}." in texts(idea)
+    own = chat.say("nee")
+    assert "Typ het in een paar woorden." in texts(own)
+    when = chat.say("ik ga de VDAB bellen")
+    assert when[-1]["text"] == "Wanneer ga je dat doen?"
+    past = chat.say("1 januari 2020")
+    assert "Die dag is al voorbij." in texts(past)
+    helper = chat.say("volgende week dinsdag")
+    summary = chat.say("mijn zus")
+    assert "Eerste stap: ik ga de VDAB bellen." in texts(summary)
+    assert "Hulp: je zus." in texts(summary)
+    tuesday = today + timedelta(days=7 - today.weekday() + 1)
+    assert f"Wanneer: {format_day(tuesday, 'nl_BE')}." in texts(summary)
+    assert "Wie helpt je daarbij?" in texts(helper)
+    done = chat.say("ja dat klopt")
+    assert "Ik bewaar niets." in texts(done)
+    assert records(chat) == []  # no consent, no record
+    recall = chat.say("wat hebben we afgesproken?")
+    assert "Dit hebben we afgesproken:" in texts(recall) and f"Keuze: {first}." in texts(recall)
+
+
+def test_break_off_resume_go_back_and_decide_later(chat: Chat) -> None:
+    onboard(chat)
+    today = local_today("nl_NL")
+    start = chat.say("/start_decision")
+    chat.say(press(start, "Iets leren"))
+    stop = chat.say("ik wil stoppen, later verder")
+    assert "Ik weet nog waar we waren." in texts(stop)
+    assert active_loop(chat) is None
+
+    chat.say("hoi")
+    resume = chat.say("/start_decision")
+    assert resume[-1]["text"] == "Je was al bezig met kiezen. Wil je verder waar je was?"
+    options = chat.say(press(resume, "Ga verder"))
+    assert "Wil je nog andere opties zien?" in texts(options)
+    back = chat.say("ga terug")
+    assert back[-1]["text"] == "Wat wil je bereiken?"
+    options = chat.say("werk")
+    preferences = chat.say(press(options, "Ga verder"))
+    decide = chat.say(press(preferences, "Klaar met kiezen"))
+    not_yet = chat.say(press(decide, "Nog niet kiezen"))
+    assert buttons(not_yet[-1:]) == [
+        "Eerst met coach praten",
+        "Later kiezen",
+        "Terug naar de keuze",
+    ]
+    when = chat.say(press(not_yet, "Later kiezen"))
+    assert "Wanneer wil je verder kiezen?" in texts(when)
+    done = chat.say("over 2 weken")
+    later = today + timedelta(days=14)
+    assert f"Op {format_day(later, 'nl_NL')} vraag ik of je wilt kiezen." in texts(done)
+    [record] = records(chat)
+    assert (record.status, record.choice, record.review_on) == ("later", None, later)
+
+    # The follow-up of "decide later" offers to choose now.
+    wait_for_bot_text(chat, "Je wilde later een stap kiezen.")
+    decide = chat.say("ja")
+    assert decide[-1]["text"] == "Wat kies je?"
+
+
+def test_change_of_mind_replaces_the_agreement_and_coach_first_escalates(chat: Chat) -> None:
+    onboard(chat)
+    start = chat.say("/start_decision")
+    options = chat.say(press(start, "Werk vinden"))
+    preferences = chat.say(press(options, "Ga verder"))
+    decide = chat.say(press(preferences, "Klaar met kiezen"))
+    idea = chat.say(press(decide, "Kies "))
+    when = chat.say(press(idea, "Ja, dat doe ik"))
+    helper = chat.say(press(when, "Morgen"))
+    summary = chat.say(press(helper, "Ik doe het zelf"))
+    change = chat.say(press(summary, "Nee, verander iets"))
+    assert change[-1]["text"] == "Wat wil je veranderen?"
+    decide = chat.say(press(change, "Verander de keuze"))
+    assert decide[-1]["text"] == "Wat kies je?"
+    second = buttons(decide[-1:])[1]
+    idea = chat.say(press(decide, second))
+    assert f"Je kiest: {second.removeprefix('Kies ')}." in texts(idea)
+
+    # Not now: first talk with the coach. That is a decision too, and it brings in a coach.
+    restart = chat.say("begin opnieuw")
+    assert "Goed, we beginnen opnieuw." in texts(restart)
+    options = chat.say("weet ik nog niet")
+    preferences = chat.say(press(options, "Ga verder"))
+    decide = chat.say(press(preferences, "Klaar met kiezen"))
+    not_yet = chat.say(press(decide, "Nog niet kiezen"))
+    coach = chat.say(press(not_yet, "Eerst met coach praten"))
+    assert "Je kiest samen met je coach." in texts(coach)
+    assert "coach" in texts(coach).lower()
+    [record] = records(chat)
+    assert (record.status, record.decided_with, record.goal) == (
+        "talk_to_coach",
+        "coach",
+        "explore",
+    )
+    with session_scope() as session:
+        reasons = session.scalars(
+            select(CoachRequest.reason).where(CoachRequest.jobseeker_id == pseudonym(chat.sender))
+        ).all()
+    assert reasons == ["decision"]
+
+
+def test_a_crisis_inside_the_journey_leaves_it_at_once(chat: Chat) -> None:
+    onboard(chat)
+    start = chat.say("/start_decision")
+    chat.say(press(start, "Werk vinden"))
+    crisis = chat.say("ik wil niet meer leven")
+    assert "113" in texts(crisis)
+    assert active_loop(chat) is None
+    with session_scope() as session:
+        priority = session.scalars(
+            select(CoachRequest.priority).where(CoachRequest.jobseeker_id == pseudonym(chat.sender))
+        ).all()
+    assert priority == ["urgent"]
+
+
+def test_buttons_fit_telegram_and_payloads_are_answers(chat: Chat) -> None:
+    onboard(chat)
+    start = chat.say("/start_decision")
+    options = chat.say(press(start, "Eerst iets regelen"))
+    for message in options:
+        for button in message.get("buttons") or []:
+            assert len(button["payload"].encode()) <= 64, button
+            assert json.loads(button["payload"].removeprefix("/inform"))["answer"]
+    assert all(len(m.get("buttons") or []) <= 4 for m in options)
+    # "Nu nog niets" is a valid option: paging through "andere opties" reaches it.
+    nothing_yet = catalogue("nl_NL").get("nu_nog_niets").title
+    seen = set(buttons(options))
+    for _ in range(6):
+        options = chat.say(press(options, "Toon andere opties"))
+        seen |= set(buttons(options))
+    assert f"Meer over {nothing_yet}" in seen
