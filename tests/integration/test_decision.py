@@ -12,6 +12,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from actions.decision import payload
+from bot.config import settings
 from bot.decision.catalogue import catalogue
 from bot.decision.followup import local_today
 from bot.i18n import format_day
@@ -20,6 +22,7 @@ from bot.store.models import CoachRequest, Decision, ProgressEvent
 from bot.store.pseudonym import pseudonym
 from tests.integration.conftest import Chat
 from tests.integration.test_conversation import buttons, onboard
+from tests.integration.test_webchat import Socket
 
 
 def press(messages: list[dict], title: str) -> str:
@@ -295,3 +298,41 @@ def test_buttons_fit_telegram_and_payloads_are_answers(chat: Chat) -> None:
         options = chat.say(press(options, "Toon andere opties"))
         seen |= set(buttons(options))
     assert f"Meer over {nothing_yet}" in seen
+
+
+def test_on_the_web_the_follow_up_waits_for_the_next_visit(servers: str) -> None:
+    """A widget user who left gets the follow-up when they come back, not into the void."""
+    origin = f"http://localhost:{settings().web_port}"
+    sock = Socket(origin=origin)
+    sid = sock.session(None)
+    steps = [
+        ("hoi", "Mag ik het bewaren?"),
+        ("/affirm", "Nederland"),
+        ("Nederland", "Wat wil je doen?"),
+        ("/start_decision", "Wat wil je bereiken?"),
+        (payload("goal:work"), "Wil je nog andere opties zien?"),
+        (payload("done"), "Wat vind jij belangrijk?"),
+        (payload("done"), "Wat kies je?"),
+        ("de eerste", "Wil je dat doen?"),
+        (payload("yes"), "Wanneer ga je dat doen?"),
+        ("morgen", "Wie helpt je daarbij?"),
+        (payload("help:self"), "Klopt dit?"),
+        (payload("yes"), "Wat wil je doen?"),
+    ]
+    for message, until in steps:
+        sock.say(message, sid)
+        sock.replies(until)
+    sock.close()  # the user leaves
+
+    time.sleep(settings().followup_delay_s * 2 + 2)  # due, and the server looked several times
+    [record] = records(Chat(servers, sid))
+    assert record.followup_sent_at is None, "sent while nobody was there"
+
+    back = Socket(origin=origin)
+    try:
+        assert back.session(sid) == sid
+        assert "Is het gelukt?" in back.replies("Is het gelukt?")[-1]
+    finally:
+        back.close()
+    [record] = records(Chat(servers, sid))
+    assert record.followup_sent_at is not None
