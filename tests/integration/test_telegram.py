@@ -763,3 +763,46 @@ def test_inbox_prunes_old_handled_updates_and_relinks_chats(telegram: FakeTelegr
     store.link_chat(user.conversation_id, user.chat_id)
     assert store.chat_for("tg-old-key") is None
     assert store.chat_for(user.conversation_id) == store.ChatLink(user.chat_id, blocked=False)
+
+
+# --- Samen Beslissen on Telegram: inline keyboards, and the follow-up pushed ---------
+
+
+def tap_titled(user: TgUser, title: str) -> list[dict[str, Any]]:
+    """Tap the newest inline button whose text starts with ``title``."""
+    for call in reversed(user.fake.calls_of("sendMessage", user.chat_id)):
+        for text, data in keyboard(call.params):
+            if text.startswith(title):
+                return user.tap(tapped_message(user, call), data)
+    raise AssertionError(f"no button {title!r} sent")
+
+
+def test_the_decision_journey_by_taps_and_the_follow_up_is_pushed(user: TgUser) -> None:
+    user.say("hoi")
+    tap_titled(user, "Ja, dat mag")
+    tap_titled(user, "Kies Nederland")
+    assert "Wat wil je bereiken?" in texts(tap_titled(user, "Kies een stap"))
+    assert "Wil je nog andere opties zien?" in texts(tap_titled(user, "Werk vinden"))
+    detail = tap_titled(user, "Meer over")
+    assert "Goed:" in texts(detail) and "Minder goed:" in texts(detail)
+    tap_titled(user, "Ga verder")
+    tap_titled(user, "Geld verdienen")
+    assert "Wat kies je?" in texts(tap_titled(user, "Klaar met kiezen"))
+    tap_titled(user, "Kies ")
+    tap_titled(user, "Ja, dat doe ik")
+    tap_titled(user, "Morgen")
+    tap_titled(user, "Ik doe het zelf")
+    done = tap_titled(user, "Ja, dat klopt")
+    assert "vraag ik hoe het ging" in texts(done)
+
+    # No message from the user: the server pushes the follow-up on its own.
+    asked = user.fake.wait_for(
+        lambda: [m for m in user.sent() if m.get("text") == "Is het gelukt?"],
+        what="the follow-up",
+    )
+    assert [t for t, _ in keyboard(asked[-1])] == [
+        "Ja, het is gelukt",
+        "Een beetje",
+        "Nee, het lukte niet",
+    ]
+    assert "Past " in texts(tap_titled(user, "Een beetje"))
