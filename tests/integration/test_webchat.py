@@ -424,3 +424,42 @@ def test_history_endpoint(servers: str, web: str) -> None:
     assert answer.status_code == 401
     page = requests.get(f"{web}/chat", timeout=30).text
     assert settings().rasa_api_token not in page
+
+
+def test_the_decision_journey_in_the_widget(page: Page, web: str, tmp_path: Path) -> None:
+    """A Flemish youth chooses with taps and typing. WERKMAATJE_SCREENSHOTS=1 writes the docs."""
+    folder = ROOT / "docs" / "screenshots" if os.environ.get("WERKMAATJE_SCREENSHOTS") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    problems = watch(page)
+    onboard(page, web)
+    page.get_by_role("button", name="Kies een stap").click()
+    expect(bot_bubble(page, "Wat wil je bereiken?")).to_be_visible()
+    page.get_by_role("button", name="Iets leren").click()
+    expect(bot_bubble(page, "Wil je nog andere opties zien?")).to_be_visible()
+    # Each option has its own "Meer over" button; all three can be used.
+    more = page.locator(".quick-reply", has_text="Meer over")
+    expect(more).to_have_count(3)
+    more.nth(1).click()
+    expect(bot_bubble(page, "Minder goed:")).to_be_visible()
+    more.nth(0).click()
+    expect(page.locator(".msg-bot .bubble", has_text="Minder goed:")).to_have_count(2)
+    page.screenshot(path=folder / "decision-options.png")
+    page.locator(".quick-reply:not([disabled])", has_text="Ga verder").last.click()
+    expect(bot_bubble(page, "Wat vind jij belangrijk?")).to_be_visible()
+    say(page, "een diploma halen")
+    expect(bot_bubble(page, "Genoteerd:")).to_be_visible()
+    page.locator(".quick-reply:not([disabled])", has_text="Klaar met kiezen").last.click()
+    expect(bot_bubble(page, "Wat kies je?")).to_be_visible()
+    say(page, "de eerste")
+    expect(bot_bubble(page, "Wil je dat doen?")).to_be_visible()
+    page.get_by_role("button", name="Ja, dat doe ik").click()
+    say(page, "volgende week dinsdag")
+    expect(bot_bubble(page, "Wie helpt je daarbij?")).to_be_visible()
+    say(page, "mijn broer")
+    expect(bot_bubble(page, "Hulp: je broer.")).to_be_visible()
+    expect(bot_bubble(page, "Klopt dit?")).to_be_visible()
+    page.screenshot(path=folder / "decision-summary.png")
+    assert not serious(page)
+    page.get_by_role("button", name="Ja, dat klopt").click()
+    expect(bot_bubble(page, "vraag ik hoe het ging")).to_be_visible()
+    assert not problems
