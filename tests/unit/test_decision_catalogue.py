@@ -21,12 +21,7 @@ from bot.decision.catalogue import (
     load_terms,
     terms,
 )
-from tests.unit.test_plain_language import (
-    MAX_AVERAGE_WORDS,
-    MAX_WORDS_PER_SENTENCE,
-    OFFICIALESE,
-    sentences,
-)
+from tests.unit.test_plain_language import b1_problems, sentences
 
 REGIONS = ("nl_NL", "nl_BE")
 TEXT_FIELDS = ("title", "description", "plus", "minus", "duration", "helper", "first_step")
@@ -128,16 +123,9 @@ def test_regional_wording() -> None:
 
 @pytest.mark.parametrize("name,text", TEXTS, ids=[t[0] for t in TEXTS])
 def test_plain_dutch(name: str, text: str) -> None:
-    parsed = sentences(text)
-    assert parsed, f"{name}: empty text"
-    lengths = [len(words) for words in parsed]
-    assert max(lengths) <= MAX_WORDS_PER_SENTENCE, f"{name}: a sentence of {max(lengths)} words"
-    average = sum(lengths) / len(lengths)
-    assert average <= MAX_AVERAGE_WORDS, f"{name}: {average:.1f} words per sentence on average"
-    assert text.count("?") <= 1, f"{name}: more than one question in one message"
-    words = {w.lower() for sentence in parsed for w in sentence}
-    stiff = sorted(words & OFFICIALESE.keys())
-    assert not stiff, f"{name}: use {[OFFICIALESE[w] for w in stiff]} instead of {stiff}"
+    found = b1_problems(text)
+    assert not found, f"{name}: " + "; ".join(found)
+    words = {w.lower() for sentence in sentences(text) for w in sentence}
     assert not words & NUMBER_WORDS, f"{name}: write numbers as digits"
 
 

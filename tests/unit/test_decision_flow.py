@@ -14,11 +14,10 @@ import pytest
 from bot.decision import flow
 from bot.decision.catalogue import catalogue, terms
 from bot.i18n import format_day, texts
-from tests.unit.test_plain_language import MAX_AVERAGE_WORDS, MAX_WORDS_PER_SENTENCE, sentences
+from tests.unit.test_plain_language import b1_problems
 
 TODAY = date(2026, 11, 23)  # a Monday
 REGIONS = ("nl_NL", "nl_BE")
-MAX_BUTTONS = 4
 MAX_TITLE = 40
 
 
@@ -72,19 +71,7 @@ def text_of(messages: list[flow.Message]) -> str:
 
 def problems(message: flow.Message) -> list[str]:
     """What breaks the plain-language and button rules in one message."""
-    found = []
-    parsed = sentences(message.text)
-    if not parsed:
-        return [f"empty text: {message.text!r}"]
-    lengths = [len(words) for words in parsed]
-    if max(lengths) > MAX_WORDS_PER_SENTENCE:
-        found.append(f"a sentence of {max(lengths)} words: {message.text!r}")
-    if sum(lengths) / len(lengths) > MAX_AVERAGE_WORDS:
-        found.append(f"{sum(lengths) / len(lengths):.1f} words on average: {message.text!r}")
-    if message.text.count("?") > 1:
-        found.append(f"more than one question: {message.text!r}")
-    if len(message.buttons) > MAX_BUTTONS:
-        found.append(f"{len(message.buttons)} buttons: {message.text!r}")
+    found = b1_problems(message.text, len(message.buttons))
     for button in message.buttons:
         if not button.title.strip() or len(button.title) > MAX_TITLE:
             found.append(f"button title {button.title!r}")
