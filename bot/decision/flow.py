@@ -168,15 +168,18 @@ def prompt(state: State, ctx: Context, simple: bool = False) -> list[Message]:
     return messages
 
 
+def question(text: str, *choices: tuple[str, str]) -> Message:
+    """A question with buttons: (title, answer code) pairs."""
+    return Message(text, tuple(Button(title, answer) for title, answer in choices))
+
+
 def _ask_resume(state: State, ctx: Context) -> list[Message]:
     t = ctx.t
     return [
-        Message(
+        question(
             t.gettext("Je was al bezig met kiezen. Wil je verder waar je was?"),
-            (
-                Button(t.gettext("Ga verder"), "yes"),
-                Button(t.gettext("Begin opnieuw"), "restart"),
-            ),
+            (t.gettext("Ga verder"), "yes"),
+            (t.gettext("Begin opnieuw"), "restart"),
         )
     ]
 
@@ -212,15 +215,13 @@ def _options_page(state: State, ctx: Context) -> list[Option]:
 
 def _ask_options(state: State, ctx: Context) -> list[Message]:
     t = ctx.t
-    question = Message(
+    ask = question(
         t.gettext("Wil je nog andere opties zien?"),
-        (
-            Button(t.gettext("Toon andere opties"), "other"),
-            Button(t.gettext("Ga verder"), "done"),
-        ),
+        (t.gettext("Toon andere opties"), "other"),
+        (t.gettext("Ga verder"), "done"),
     )
     if state.get("brief"):
-        return [question]
+        return [ask]
     options = [ctx.catalogue.get(i) for i in state.get("page_ids") or []]
     messages = [Message(t.gettext("Deze mogelijkheden passen bij je doel."))]
     for number, option in enumerate(options, start=1):
@@ -228,7 +229,7 @@ def _ask_options(state: State, ctx: Context) -> list[Message]:
             t.gettext("Meer over {title}").format(title=option.title), f"more:{option.id}"
         )
         messages.append(Message(option_line(number, option, ctx), (more,)))
-    return [*messages, question]
+    return [*messages, ask]
 
 
 def _ask_preferences(state: State, ctx: Context) -> list[Message]:
@@ -250,7 +251,7 @@ def _ask_preferences(state: State, ctx: Context) -> list[Message]:
 def _ask_decide(state: State, ctx: Context) -> list[Message]:
     t = ctx.t
     options = [ctx.catalogue.get(i) for i in state.get("offered") or []]
-    question = Message(
+    ask = Message(
         t.gettext("Wat kies je?"),
         (
             *(
@@ -261,22 +262,20 @@ def _ask_decide(state: State, ctx: Context) -> list[Message]:
         ),
     )
     if state.get("brief"):
-        return [question]
+        return [ask]
     lines = [t.gettext("Dit past het best bij wat jij belangrijk vindt.")]
     lines += [f"{n}. {o.title}: {o.plus}" for n, o in enumerate(options, start=1)]
-    return [Message("\n".join(lines)), question]
+    return [Message("\n".join(lines)), ask]
 
 
 def _ask_not_yet(state: State, ctx: Context) -> list[Message]:
     t = ctx.t
     return [
-        Message(
+        question(
             t.gettext("Dat is goed. Je hoeft nu niet te kiezen. Wat wil je doen?"),
-            (
-                Button(t.gettext("Eerst met coach praten"), "coach"),
-                Button(t.gettext("Later kiezen"), "later"),
-                Button(t.gettext("Terug naar de keuze"), "back"),
-            ),
+            (t.gettext("Eerst met coach praten"), "coach"),
+            (t.gettext("Later kiezen"), "later"),
+            (t.gettext("Terug naar de keuze"), "back"),
         )
     ]
 
@@ -312,12 +311,10 @@ def _ask_next_what(state: State, ctx: Context) -> list[Message]:
         return [Message(t.gettext("Wat ga je als eerste doen? Typ het in een paar woorden."))]
     return [
         Message(t.gettext("Ik heb een idee voor je eerste stap. {idea}").format(idea=idea)),
-        Message(
+        question(
             t.gettext("Wil je dat doen?"),
-            (
-                Button(t.gettext("Ja, dat doe ik"), "yes"),
-                Button(t.gettext("Typ zelf iets"), "own"),
-            ),
+            (t.gettext("Ja, dat doe ik"), "yes"),
+            (t.gettext("Typ zelf iets"), "own"),
         ),
     ]
 
@@ -375,12 +372,10 @@ def _ask_summary(state: State, ctx: Context) -> list[Message]:
     text = "\n".join([t.gettext("Dit spreken we af:"), *summary_lines(state, ctx)])
     return [
         Message(text),
-        Message(
+        question(
             t.gettext("Klopt dit?"),
-            (
-                Button(t.gettext("Ja, dat klopt"), "yes"),
-                Button(t.gettext("Nee, verander iets"), "no"),
-            ),
+            (t.gettext("Ja, dat klopt"), "yes"),
+            (t.gettext("Nee, verander iets"), "no"),
         ),
     ]
 
@@ -388,14 +383,12 @@ def _ask_summary(state: State, ctx: Context) -> list[Message]:
 def _ask_change(state: State, ctx: Context) -> list[Message]:
     t = ctx.t
     return [
-        Message(
+        question(
             t.gettext("Wat wil je veranderen?"),
-            (
-                Button(t.gettext("Verander de keuze"), "change:decide"),
-                Button(t.gettext("Verander de stap"), "change:next_what"),
-                Button(t.gettext("Verander de dag"), "change:next_when"),
-                Button(t.gettext("Begin opnieuw"), "restart"),
-            ),
+            (t.gettext("Verander de keuze"), "change:decide"),
+            (t.gettext("Verander de stap"), "change:next_what"),
+            (t.gettext("Verander de dag"), "change:next_when"),
+            (t.gettext("Begin opnieuw"), "restart"),
         )
     ]
 
@@ -405,13 +398,11 @@ def _ask_review_worked(state: State, ctx: Context) -> list[Message]:
     what = state.get("next_what") or choice_title(state, ctx)
     return [
         Message(t.gettext("Hoi! We hadden iets afgesproken: {what}").format(what=what)),
-        Message(
+        question(
             t.gettext("Is het gelukt?"),
-            (
-                Button(t.gettext("Ja, het is gelukt"), "worked:yes"),
-                Button(t.gettext("Een beetje"), "worked:partly"),
-                Button(t.gettext("Nee, het lukte niet"), "worked:no"),
-            ),
+            (t.gettext("Ja, het is gelukt"), "worked:yes"),
+            (t.gettext("Een beetje"), "worked:partly"),
+            (t.gettext("Nee, het lukte niet"), "worked:no"),
         ),
     ]
 
@@ -419,13 +410,11 @@ def _ask_review_worked(state: State, ctx: Context) -> list[Message]:
 def _ask_review_still_good(state: State, ctx: Context) -> list[Message]:
     t = ctx.t
     return [
-        Message(
+        question(
             t.gettext("Past {choice} nog goed bij je?").format(choice=choice_title(state, ctx)),
-            (
-                Button(t.gettext("Ja, ik ga door"), "yes"),
-                Button(t.gettext("Nee, ik kies opnieuw"), "no"),
-                Button(t.gettext("Praat met coach"), "coach"),
-            ),
+            (t.gettext("Ja, ik ga door"), "yes"),
+            (t.gettext("Nee, ik kies opnieuw"), "no"),
+            (t.gettext("Praat met coach"), "coach"),
         )
     ]
 
@@ -433,13 +422,11 @@ def _ask_review_still_good(state: State, ctx: Context) -> list[Message]:
 def _ask_review_later(state: State, ctx: Context) -> list[Message]:
     t = ctx.t
     return [
-        Message(
+        question(
             t.gettext("Hoi! Je wilde later een stap kiezen. Wil je dat nu doen?"),
-            (
-                Button(t.gettext("Ja, kies nu"), "yes"),
-                Button(t.gettext("Nog niet"), "later"),
-                Button(t.gettext("Praat met coach"), "coach"),
-            ),
+            (t.gettext("Ja, kies nu"), "yes"),
+            (t.gettext("Nog niet"), "later"),
+            (t.gettext("Praat met coach"), "coach"),
         )
     ]
 
