@@ -172,13 +172,15 @@ def for_jobseeker(jobseeker_id: str, limit: int = 20) -> list[DecisionRecord]:
 
 
 def due_followups(now: datetime | None = None, limit: int = 50) -> list[DueFollowup]:
-    """Follow-ups whose time has come and that nobody has sent yet."""
+    """Follow-ups whose time has come, that nobody has sent yet, of users who still consent."""
     moment = now or utcnow()
     with session_scope() as session:
         rows = session.execute(
             select(Decision.id, ChannelIdentity.sender_id, ChannelIdentity.channel)
             .join(ChannelIdentity, ChannelIdentity.jobseeker_id == Decision.jobseeker_id)
+            .join(JobSeeker, JobSeeker.id == Decision.jobseeker_id)
             .where(
+                JobSeeker.consent.is_(True),  # consent withdrawn: no more follow-ups
                 Decision.followup_at.is_not(None),
                 Decision.followup_at <= moment,
                 Decision.followup_sent_at.is_(None),

@@ -12,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy import select
 
 from actions import support
+from actions.common import session_intents
 from actions.fallback import ActionDefaultAskAffirmation
 from actions.journey import ActionPrivacySummary, ActionRequestErasure, ActionShowProgress
 from actions.onboarding import (
@@ -341,3 +342,28 @@ def test_form_question_is_not_repeated_right_after_its_simple_version() -> None:
     messages, _ = run(AskConsent(), earlier)
     assert responses(messages) == ["utter_ask_consent"]
     assert AskRegion().name() == "action_ask_region"
+
+
+def test_free_text_inside_a_form_is_not_counted_as_misunderstood() -> None:
+    """Low NLU confidence on an answer to the decision journey is no fallback."""
+
+    def user(intent: str) -> dict[str, Any]:
+        return {"event": "user", "text": "x", "parse_data": {"intent": {"name": intent}}}
+
+    events = [
+        {"event": "session_started"},
+        user("nlu_fallback"),
+        {"event": "active_loop", "name": "decision_form"},
+        user("nlu_fallback"),
+        user("inform"),
+        {"event": "active_loop", "name": None},
+        user("nlu_fallback"),
+        {"event": "active_loop", "name": "action_two_stage_fallback"},
+        user("nlu_fallback"),
+    ]
+    assert session_intents(tracker(events=events)) == [
+        "nlu_fallback",
+        "inform",
+        "nlu_fallback",
+        "nlu_fallback",
+    ]

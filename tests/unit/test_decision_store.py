@@ -291,3 +291,11 @@ def test_claim_once_then_release_makes_it_due_again() -> None:
 
 def test_claim_of_an_unknown_decision_fails() -> None:
     assert decisions.claim_followup(10**9) is False
+
+
+def test_no_follow_up_after_consent_is_withdrawn() -> None:
+    sender = new_sender()
+    decision_id = decisions.record(sender, agreed(), past())
+    assert decision_id in due_ids()
+    jobseekers.set_consent(sender, False)
+    assert decision_id not in due_ids()
