@@ -40,6 +40,7 @@ ALWAYS_INTERRUPT = {
     "privacy_delete",
     "start_exercise",
     "ask_progress",
+    "ask_agreement",
     "EXTERNAL_followup",
 }
 # Where "coach" is one of the answers, or free text is expected, a coach request
@@ -257,7 +258,8 @@ class ActionShowAgreement(Action):
                 state = {**current, "status": decisions.STATUS_OF_OUTCOME[current["outcome"]]}
         if state is None:
             dispatcher.utter_message(text=t.gettext("We hebben nog niets afgesproken."))
-            dispatcher.utter_message(response="utter_menu")
+            if not tracker.active_loop:
+                dispatcher.utter_message(response="utter_menu")
             return []
         lines = [t.gettext("Dit hebben we afgesproken:"), *flow.summary_lines(state, ctx)]
         status = state.get("status")
@@ -270,5 +272,6 @@ class ActionShowAgreement(Action):
         elif status == "evaluated":
             lines.append(t.gettext("Hoe het ging, hebben we al besproken."))
         dispatcher.utter_message(text="\n".join(lines))
-        dispatcher.utter_message(response="utter_menu")
+        if not tracker.active_loop:  # inside the journey, its question follows instead
+            dispatcher.utter_message(response="utter_menu")
         return []

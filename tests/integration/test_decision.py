@@ -165,6 +165,9 @@ def test_typed_answers_in_flanders_without_consent(chat: Chat) -> None:
     assert "Genoteerd:" in texts(noted) and "diploma" in texts(noted)
     decide = chat.say("dat is alles")
     assert decide[-1]["text"] == "Wat kies je?"
+    aside = chat.say("wat hebben we afgesproken?")  # a question on the way: then back
+    assert "We hebben nog niets afgesproken." in texts(aside)
+    assert aside[-1]["text"] == "Wat kies je?" and "Wat wil je doen?" not in texts(aside)
     first = buttons(decide[-1:])[0].removeprefix("Kies ")
     idea = chat.say("de eerste")
     assert f"Je kiest: {first}." in texts(idea)
