@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 FOLLOWUP_INTENT = "EXTERNAL_followup"
 VISIT_DELAY_S = 1.5  # let the widget show the conversation first
+PAGE = 200
 
 # channel name -> "is this conversation open right now?"; channels that cannot
 # tell (Telegram keeps messages for the user) are not registered.
@@ -69,17 +70,19 @@ async def fire(agent: Any, due: decisions.DueFollowup) -> bool:
 
 async def fire_due(agent: Any, only_sender: str | None = None) -> int:
     """Send every due follow-up whose user can be reached now. Returns how many were sent."""
-    sent = 0
-    for due in await run_db(decisions.due_followups):
-        if only_sender is not None and due.sender_id != only_sender:
-            continue
-        if only_sender is None and not reachable(due.channel, due.sender_id):
-            continue
-        try:
-            sent += await fire(agent, due)
-        except Exception as error:  # one broken conversation must not stop the others
-            logger.warning("Follow-up %s failed: %s", due.decision_id, type(error).__name__)
-    return sent
+    sent, after = 0, 0
+    while True:
+        page = await run_db(decisions.due_followups, None, PAGE, only_sender, after)
+        for due in page:
+            if only_sender is None and not reachable(due.channel, due.sender_id):
+                continue
+            try:
+                sent += await fire(agent, due)
+            except Exception as error:  # one broken conversation must not stop the others
+                logger.warning("Follow-up %s failed: %s", due.decision_id, type(error).__name__)
+        if len(page) < PAGE:
+            return sent
+        after = page[-1].decision_id
 
 
 def visit(sender_id: str) -> None:

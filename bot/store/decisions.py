@@ -171,24 +171,37 @@ def for_jobseeker(jobseeker_id: str, limit: int = 20) -> list[DecisionRecord]:
         return [_record(row) for row in rows]
 
 
-def due_followups(now: datetime | None = None, limit: int = 50) -> list[DueFollowup]:
-    """Follow-ups whose time has come, that nobody has sent yet, of users who still consent."""
+def due_followups(
+    now: datetime | None = None,
+    limit: int = 50,
+    sender_id: str | None = None,
+    after_id: int = 0,
+) -> list[DueFollowup]:
+    """Follow-ups whose time has come, that nobody has sent yet, of users who still consent.
+
+    Ordered by id, so a caller can page through all of them (``after_id``): web users
+    who are away keep theirs due until they come back, and must not hide the others.
+    """
     moment = now or utcnow()
+    query = (
+        select(Decision.id, ChannelIdentity.sender_id, ChannelIdentity.channel)
+        .join(ChannelIdentity, ChannelIdentity.jobseeker_id == Decision.jobseeker_id)
+        .join(JobSeeker, JobSeeker.id == Decision.jobseeker_id)
+        .where(
+            JobSeeker.consent.is_(True),  # consent withdrawn: no more follow-ups
+            Decision.followup_at.is_not(None),
+            Decision.followup_at <= moment,
+            Decision.followup_sent_at.is_(None),
+            Decision.status.in_(("agreed", "later")),
+            Decision.id > after_id,
+        )
+        .order_by(Decision.id)
+        .limit(limit)
+    )
+    if sender_id is not None:
+        query = query.where(ChannelIdentity.sender_id == sender_id)
     with session_scope() as session:
-        rows = session.execute(
-            select(Decision.id, ChannelIdentity.sender_id, ChannelIdentity.channel)
-            .join(ChannelIdentity, ChannelIdentity.jobseeker_id == Decision.jobseeker_id)
-            .join(JobSeeker, JobSeeker.id == Decision.jobseeker_id)
-            .where(
-                JobSeeker.consent.is_(True),  # consent withdrawn: no more follow-ups
-                Decision.followup_at.is_not(None),
-                Decision.followup_at <= moment,
-                Decision.followup_sent_at.is_(None),
-                Decision.status.in_(("agreed", "later")),
-            )
-            .order_by(Decision.followup_at)
-            .limit(limit)
-        ).all()
+        rows = session.execute(query).all()
         return [DueFollowup(int(i), str(s), str(c)) for i, s, c in rows]
 
 

@@ -265,9 +265,21 @@ def test_due_followups_only_due_unsent_agreed_or_later() -> None:
 
     later = due_ids(now + timedelta(hours=2))
     assert ids["not_yet"] in later
-    # Oldest first: the one due three hours ago comes before the one due a minute ago.
+    # In id order, so a caller can page through all of them.
     order = [d.decision_id for d in decisions.due_followups(now, limit=10_000)]
-    assert order.index(ids["due_later"]) < order.index(ids["due_agreed"])
+    assert order == sorted(order)
+    mine = decisions.due_followups(now, sender_id=due_later)
+    assert [d.decision_id for d in mine] == [ids["due_later"]]
+
+
+def test_paging_through_due_followups_reaches_every_one() -> None:
+    made = [decisions.record(new_sender(), agreed(), past(60)) for _ in range(5)]
+    seen: list[int] = []
+    after = 0
+    while page := decisions.due_followups(limit=2, after_id=after):
+        seen += [d.decision_id for d in page]
+        after = page[-1].decision_id
+    assert set(made) <= set(seen) and len(seen) == len(set(seen))
 
 
 def test_due_followups_respects_the_limit() -> None:
