@@ -10,8 +10,9 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from bot.config import settings
+from bot.config import CONTENT_DIR, settings
 from bot.services import MODEL, VENV_BIN, action_server, all_services, running, service_env
 
 CHAT_HELP = """
@@ -143,6 +144,34 @@ def add_account_commands(commands: argparse._SubParsersAction) -> None:
     coach_actions.add_parser("list", help="list accounts")
 
 
+def check_content(args: argparse.Namespace) -> int:
+    """For coaches who edit the options: say in plain words whether the files are right."""
+    import jsonschema
+    import yaml
+
+    from bot.config import REGIONS
+    from bot.decision.catalogue import load_catalogue, load_terms
+
+    folder = Path(args.dir)
+    current = "decision_terms.yml"
+    try:
+        known = load_terms(folder / current)
+        for region in REGIONS:
+            current = f"options/{region}.yml"
+            catalogue = load_catalogue(region, folder / "options", known_terms=known)
+            print(f"{region}: {len(catalogue.options)} options, version {catalogue.version}: OK")
+    except jsonschema.ValidationError as error:
+        where = "/".join(str(part) for part in error.absolute_path) or "the top"
+        print(f"Error in {current} at {where}: {error.message}", file=sys.stderr)
+        return 1
+    except (ValueError, OSError, yaml.YAMLError) as error:
+        print(f"Error in {current}: {error}", file=sys.stderr)
+        return 1
+    goals, preferences = len(known.goals), len(known.preferences)
+    print(f"decision terms: {goals} goals, {preferences} preferences: OK")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="werkmaatje")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -156,8 +185,14 @@ def main(argv: list[str] | None = None) -> int:
     hook.add_argument("url", help="public https base URL of the Rasa server")
     tg_actions.add_parser("delete-webhook", help="stop webhook delivery")
     tg_actions.add_parser("poll", help="long polling: try a real bot without a public URL")
+    content = commands.add_parser("content", help="content files coaches edit")
+    content_actions = content.add_subparsers(dest="action", required=True)
+    check = content_actions.add_parser("check", help="check the options and decision terms")
+    check.add_argument("--dir", default=str(CONTENT_DIR), help="folder with the content files")
     add_account_commands(commands)
     args = parser.parse_args(argv)
+    if args.command == "content":
+        return check_content(args)
     if args.command in ("team", "coach"):
         return accounts(args)
     if args.command == "telegram":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,8 @@ import jsonschema
 import pytest
 import yaml
 
+from bot import cli
+from bot.config import CONTENT_DIR
 from bot.decision.catalogue import (
     GOAL_IDS,
     NOTHING_YET,
@@ -324,3 +327,22 @@ def test_extra_term_field_is_refused(tmp_path: Path) -> None:
     path = _terms_copy(tmp_path, lambda d: d["preferences"][0].update(emoji="💶"))
     with pytest.raises(jsonschema.ValidationError, match="Additional properties"):
         load_terms(path)
+
+
+# --- `python -m bot.cli content check`: what a coach runs after editing ------------------
+
+
+def test_content_check_passes_on_the_real_files(capsys: pytest.CaptureFixture) -> None:
+    assert cli.main(["content", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "nl_NL: 17 options" in out and "nl_BE: 19 options" in out
+
+
+def test_content_check_says_where_an_edit_went_wrong(
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    shutil.copytree(CONTENT_DIR, tmp_path / "content")
+    broken = tmp_path / "content" / "options" / "nl_BE.yml"
+    broken.write_text(broken.read_text().replace("minus:", "min:", 1))
+    assert cli.main(["content", "check", "--dir", str(tmp_path / "content")]) == 1
+    assert "Error in options/nl_BE.yml at options/" in capsys.readouterr().err
