@@ -126,14 +126,15 @@ def new_state(ctx: Context) -> State:
 
 def in_progress(state: State | None) -> bool:
     """Whether a journey was broken off before its end (so it can be resumed)."""
-    return bool(state) and state.get("outcome") is None and state.get("step") != "resume"
+    return bool(state) and state.get("outcome") is None and state.get("step") != "goal"
 
 
 def start(state: State | None, ctx: Context) -> tuple[State, list[Message]]:
     """Begin, or offer to go on where the user stopped."""
-    if in_progress(state) and state and state.get("step") != "goal":
+    if state and in_progress(state):
         resumed = copy.deepcopy(state)
-        resumed["resume_step"], resumed["step"] = state["step"], "resume"
+        if state["step"] != "resume":  # broken off at the offer itself: offer again
+            resumed["resume_step"], resumed["step"] = state["step"], "resume"
         return resumed, []
     t = ctx.t
     intro = t.gettext("We kiezen samen een volgende stap. Dat duurt ongeveer 5 minuten.")

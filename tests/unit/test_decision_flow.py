@@ -688,6 +688,13 @@ def test_start_offers_to_resume_a_broken_off_journey() -> None:
     assert "resume_step" not in chat.state
 
 
+def test_stopping_at_the_resume_offer_keeps_the_journey() -> None:
+    old = at_preferences()
+    offered, _ = flow.start(old.state, old.ctx)
+    again, say = flow.start(offered, old.ctx)  # the user left without answering
+    assert again["step"] == "resume" and again["resume_step"] == "preferences" and say == []
+
+
 def test_resume_with_ga_verder_typed() -> None:
     old = at_preferences()
     chat = Chat(state=flow.start(old.state, old.ctx)[0])
