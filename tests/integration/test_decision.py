@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -47,6 +48,12 @@ def records(chat: Chat) -> list[Decision]:
         ).all()
         session.expunge_all()
         return list(rows)
+
+
+def escalations_of(chat: Chat, column: Any) -> list[Any]:
+    with session_scope() as session:
+        query = select(column).where(CoachRequest.jobseeker_id == pseudonym(chat.sender))
+        return list(session.scalars(query).all())
 
 
 def wait_for_bot_text(chat: Chat, words: str, timeout: float = 30) -> dict:
@@ -264,11 +271,7 @@ def test_change_of_mind_replaces_the_agreement_and_coach_first_escalates(chat: C
         "coach",
         "explore",
     )
-    with session_scope() as session:
-        reasons = session.scalars(
-            select(CoachRequest.reason).where(CoachRequest.jobseeker_id == pseudonym(chat.sender))
-        ).all()
-    assert reasons == ["decision"]
+    assert escalations_of(chat, CoachRequest.reason) == ["decision"]
 
 
 def test_a_crisis_inside_the_journey_leaves_it_at_once(chat: Chat) -> None:
@@ -278,11 +281,7 @@ def test_a_crisis_inside_the_journey_leaves_it_at_once(chat: Chat) -> None:
     crisis = chat.say("ik wil niet meer leven")
     assert "113" in texts(crisis)
     assert active_loop(chat) is None
-    with session_scope() as session:
-        priority = session.scalars(
-            select(CoachRequest.priority).where(CoachRequest.jobseeker_id == pseudonym(chat.sender))
-        ).all()
-    assert priority == ["urgent"]
+    assert escalations_of(chat, CoachRequest.priority) == ["urgent"]
 
 
 def test_buttons_fit_telegram_and_payloads_are_answers(chat: Chat) -> None:
