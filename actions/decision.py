@@ -9,7 +9,6 @@ effects: store the record (only with consent), bring in a coach.
 from __future__ import annotations
 
 import json
-import logging
 from datetime import date
 from typing import Any
 
@@ -26,8 +25,6 @@ from bot.decision.followup import followup_time, local_today
 from bot.i18n import format_day, texts
 from bot.store import decisions, jobseekers
 from bot.store.db import run_db
-
-logger = logging.getLogger(__name__)
 
 # Intents that leave the journey's answers alone: the rules handle them.
 ALWAYS_INTERRUPT = {
@@ -55,7 +52,7 @@ COACH_IS_AN_ANSWER = {
 }
 
 
-def context(tracker: Tracker, consent: bool | None = None) -> flow.Context:
+def context(tracker: Tracker) -> flow.Context:
     region = region_of(tracker)
     return flow.Context(
         region=region,
@@ -63,7 +60,7 @@ def context(tracker: Tracker, consent: bool | None = None) -> flow.Context:
         catalogue=catalogue(region),
         terms=terms(),
         t=texts(region),
-        consent=bool(tracker.get_slot("consent")) if consent is None else consent,
+        consent=bool(tracker.get_slot("consent")),
     )
 
 
@@ -120,8 +117,8 @@ class ActionAskDecisionAnswer(Action):
         state = state_of(tracker)
         if state is None:
             return []
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
-        say(dispatcher, flow.prompt(state, context(tracker), simple=intent == "not_understood"))
+        simple = user_answer(tracker).intent == "not_understood"
+        say(dispatcher, flow.prompt(state, context(tracker), simple=simple))
         return []
 
 
@@ -139,8 +136,8 @@ class ValidateDecisionForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != "decision_answer":
             return {}
         state = state_of(tracker) or {}
-        intent = (tracker.latest_message.get("intent") or {}).get("name")
         answer = user_answer(tracker)
+        intent = answer.intent
         if intent == "crisis":
             return {}
         # The journey's own words ("ga terug", a typed button title) beat the NLU's guess.

@@ -38,6 +38,7 @@ PAGE = 200
 # tell (Telegram keeps messages for the user) are not registered.
 _presence: dict[str, Callable[[str], bool]] = {}
 _agent: dict[str, Any] = {}
+_tasks: set[asyncio.Task[Any]] = set()  # keep visit tasks referenced until they finish
 
 
 def register_presence(channel: str, online: Callable[[str], bool]) -> None:
@@ -98,9 +99,6 @@ def visit(sender_id: str) -> None:
     task = asyncio.get_running_loop().create_task(later())
     _tasks.add(task)
     task.add_done_callback(_tasks.discard)
-
-
-_tasks: set[asyncio.Task[Any]] = set()
 
 
 async def _poll(app: Any) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from bot.config import DEFAULT_REGION
 from bot.privacy.masking import mask
 from bot.store.db import session_scope
 from bot.store.models import ChannelIdentity, Decision, JobSeeker, utcnow
@@ -105,7 +106,7 @@ def record(sender_id: str, state: dict[str, Any], followup_at: datetime | None) 
         next_on = _day(state.get("next_on"))
         row = Decision(
             jobseeker_id=jid,
-            region=str(state.get("region") or seeker.region or "nl_NL"),
+            region=str(state.get("region") or seeker.region or DEFAULT_REGION),
             catalogue_version=str(state.get("catalogue") or "")[:32],
             goal=state.get("goal"),
             options_shown=list(state.get("shown") or []),
