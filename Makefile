@@ -10,15 +10,16 @@ MODEL := models/werkmaatje.tar.gz
 SPACY_NL := build/spacy_nl/meta.json
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po locales/*/LC_MESSAGES/dashboard.po)
 MO := $(PO:.po=.mo)
+MEDIA := build/media/exercises/.built
 TRAINING := config.yml $(wildcard domain/*.yml) $(wildcard data/nlu/*.yml data/rules/*.yml data/stories/*.yml)
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup run shell telegram-poll test lint unit train core-test nlu-test e2e nlu-report lock locales db clean
+.PHONY: setup media run shell telegram-poll test lint unit train core-test nlu-test e2e nlu-report lock locales db clean
 
-setup: $(VENV)/.installed $(SPACY_NL) $(MO) db $(MODEL)
+setup: $(VENV)/.installed $(SPACY_NL) $(MO) $(MEDIA) db $(MODEL)
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (rasa 3.6 does not run on 3.11)"; exit 1; }
@@ -30,6 +31,13 @@ $(VENV)/.installed: requirements.lock
 
 $(SPACY_NL): $(VENV)/.installed bot/nlp/build.py
 	$(PY) -m bot.nlp.build build/spacy_nl
+
+# The exercises' mock-up screens, drawn from their YAML (bot/exercises/images.py).
+$(MEDIA): $(VENV)/.installed $(wildcard data/content/exercises/*.yml) data/content/digcomp.yml bot/exercises/images.py
+	$(PY) -m bot.exercises.images build/media/exercises
+	touch $@
+
+media: $(MEDIA)
 
 # One rule per domain: the bot's texts (messages) and the coach dashboard's (dashboard).
 locales/%.mo: locales/%.po $(VENV)/.installed

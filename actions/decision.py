@@ -8,7 +8,6 @@ effects: store the record (only with consent), bring in a coach.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import Any
 
@@ -18,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import region_of
+from actions.forms import is_answer, say, slot_dict, user_answer
 from actions.support import escalate
 from bot.decision import flow, understand
 from bot.decision.catalogue import catalogue, terms
@@ -26,20 +26,6 @@ from bot.i18n import format_day, texts
 from bot.store import decisions, jobseekers
 from bot.store.db import run_db
 
-# Intents that leave the journey's answers alone: the rules handle them.
-ALWAYS_INTERRUPT = {
-    "crisis",
-    "pause",
-    "goodbye",
-    "not_understood",
-    "bot_challenge",
-    "privacy_export",
-    "privacy_delete",
-    "start_exercise",
-    "ask_progress",
-    "ask_agreement",
-    "EXTERNAL_followup",
-}
 # Where "coach" is one of the answers, or free text is expected, a coach request
 # is an answer for the flow, not an interruption.
 COACH_IS_AN_ANSWER = {
@@ -64,33 +50,8 @@ def context(tracker: Tracker) -> flow.Context:
     )
 
 
-def payload(answer: str) -> str:
-    """A button's payload: short, so it fits Telegram's 64 bytes of callback data."""
-    return "/inform" + json.dumps({"answer": answer}, separators=(",", ":"), ensure_ascii=False)
-
-
-def say(dispatcher: CollectingDispatcher, messages: list[flow.Message]) -> None:
-    for message in messages:
-        buttons = [{"title": b.title, "payload": payload(b.answer)} for b in message.buttons]
-        dispatcher.utter_message(text=message.text, buttons=buttons)
-
-
-def user_answer(tracker: Tracker) -> flow.Answer:
-    latest = tracker.latest_message or {}
-    text = str(latest.get("text") or "")
-    button = None
-    for entity in latest.get("entities") or []:
-        if entity.get("entity") == "answer" and isinstance(entity.get("value"), str):
-            button = entity["value"][:80]
-    if text.startswith("/"):  # a button payload, not words
-        text = ""
-    intent = (latest.get("intent") or {}).get("name")
-    return flow.Answer(text=text[:1000], button=button, intent=intent)
-
-
 def state_of(tracker: Tracker) -> flow.State | None:
-    value = tracker.get_slot("decision")
-    return value if isinstance(value, dict) and value.get("step") else None
+    return slot_dict(tracker, "decision")
 
 
 class ActionStartDecision(Action):
@@ -130,26 +91,15 @@ class ValidateDecisionForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         """Take the user's message as an answer, unless it interrupts the journey."""
-        # Only a message sent while the form was asking: not the one that started it.
-        if (tracker.active_loop or {}).get("name") != self.form_name():
-            return {}
-        if tracker.get_slot("requested_slot") != "decision_answer":
-            return {}
         state = state_of(tracker) or {}
-        answer = user_answer(tracker)
-        intent = answer.intent
-        if intent == "crisis":
+        coach = {"request_coach"} if state.get("step") in COACH_IS_AN_ANSWER else set()
+
+        def ours(text: str) -> bool:
+            typed = flow.button_typed(state, text, context(tracker))
+            return bool(understand.command(text) or typed)
+
+        if not is_answer(tracker, self.form_name(), "decision_answer", ours, frozenset(coach)):
             return {}
-        # The journey's own words ("ga terug", a typed button title) beat the NLU's guess.
-        ours = answer.button is not None or bool(
-            understand.command(answer.text)
-            or flow.button_typed(state, answer.text, context(tracker))
-        )
-        if not ours:
-            if intent in ALWAYS_INTERRUPT:
-                return {}
-            if intent == "request_coach" and state.get("step") not in COACH_IS_AN_ANSWER:
-                return {}
         return {"decision_answer": str(tracker.latest_message.get("text") or "/")[:1000]}
 
     async def validate_decision_answer(

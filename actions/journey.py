@@ -1,4 +1,4 @@
-"""Progress and privacy overviews. The decision journey and exercises come with their issues."""
+"""Progress and privacy overviews."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import region_of
+from actions.exercises import exercise_progress
 from bot.i18n import format_day, texts
 from bot.store import escalations, jobseekers
 from bot.store.db import run_db
@@ -26,6 +27,8 @@ def no_consent(t: NullTranslations) -> str:
 
 
 class ActionShowProgress(Action):
+    """ "Hoe ver ben ik?": the path walked, the exercises' badges and a progress card."""
+
     def name(self) -> str:
         return "action_show_progress"
 
@@ -35,21 +38,23 @@ class ActionShowProgress(Action):
         region = region_of(tracker)
         t = texts(region)
         profile = await run_db(jobseekers.get_profile, tracker.sender_id)
-        if profile is None or profile.consent is not True:
+        consent = profile is not None and profile.consent is True
+        exercises_text, card = await exercise_progress(tracker)
+        if consent and profile is not None:
+            steps = sum((await run_db(jobseekers.progress_counts, tracker.sender_id)).values())
+            day = format_day(profile.first_seen, region)
+            first = t.gettext("Je kwam hier voor het eerst op {day}.").format(day=day)
+            dispatcher.utter_message(text=" ".join([first, steps_stored(t, steps)]))
+        else:
             dispatcher.utter_message(text=no_consent(t))
+        if card is not None:
+            dispatcher.utter_message(text=exercises_text, image=card, alt=exercises_text)
+        elif consent:
+            dispatcher.utter_message(text=exercises_text)
+        if not consent:
             dispatcher.utter_message(response="utter_ask_change_consent")
-            return []
-        steps = sum((await run_db(jobseekers.progress_counts, tracker.sender_id)).values())
-        day = format_day(profile.first_seen, region)
-        dispatcher.utter_message(
-            text=" ".join(
-                [
-                    t.gettext("Je kwam hier voor het eerst op {day}.").format(day=day),
-                    steps_stored(t, steps),
-                ]
-            )
-        )
-        dispatcher.utter_message(response="utter_menu")
+        elif not tracker.active_loop:
+            dispatcher.utter_message(response="utter_menu")
         return []
 
 

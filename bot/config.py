@@ -44,6 +44,8 @@ class Settings:
     web_port: int
     # Where a browser reaches Rasa's socket.io (the widget page connects to it).
     public_rasa_url: str
+    # Where users' apps reach this project's web server (images in chats, the widget).
+    public_web_url: str
     # Origins whose pages may open the web chat socket.
     webchat_origins: tuple[str, ...]
     telegram_token: str | None
@@ -72,6 +74,7 @@ def settings() -> Settings:
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
         web_port=web_port,
         public_rasa_url=os.environ.get("PUBLIC_RASA_URL", f"http://localhost:{rasa_port}"),
+        public_web_url=os.environ.get("PUBLIC_WEB_URL", f"http://localhost:{web_port}").rstrip("/"),
         webchat_origins=tuple(o.strip() for o in origins.split(",") if o.strip()),
         telegram_token=os.environ.get("TELEGRAM_TOKEN") or None,
         telegram_secret=_secret("TELEGRAM_SECRET"),

@@ -34,6 +34,7 @@ from telegram import Bot
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
+from bot import media
 from bot.channels import push, telegram_render
 from bot.channels.telegram_render import SECRET_HEADER, Inbound, Outgoing, make_bot
 from bot.config import settings
@@ -159,9 +160,11 @@ class TelegramOutput(OutputChannel):
         if part.photo is None:
             await bot.send_message(chat_id, part.text, reply_markup=markup)
             return
+        # Our own images are uploaded: Telegram's servers cannot fetch a private URL.
+        own = await asyncio.to_thread(media.load, part.photo)
         try:
             await bot.send_photo(
-                chat_id, part.photo, caption=part.text or None, reply_markup=markup
+                chat_id, own or part.photo, caption=part.text or None, reply_markup=markup
             )
         except BadRequest:  # Telegram could not fetch the image: the text still matters
             logger.warning("Telegram refused an image; sending its text only")

@@ -77,6 +77,14 @@ class WebChatOutput(SocketIOOutput):
         """
         await self._send_message(recipient_id, {"custom": json_message})
 
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        """An image with its text alternative (``alt``, from the action) for the <img>."""
+        alt = kwargs.get("alt")
+        payload = {"src": image, **({"alt": alt} if isinstance(alt, str) else {})}
+        await self._send_message(
+            recipient_id, {"attachment": {"type": "image", "payload": payload}}
+        )
+
     async def send_from_person(self, recipient_id: str, text: str, name: str) -> None:
         """A coach's message: the widget shows the name above it (see the push endpoint)."""
         await self._send_message(recipient_id, {"text": text, "sender": "coach", "name": name})
@@ -215,6 +223,9 @@ def _shown(event: Event) -> dict[str, Any] | None:
         return {"event": "user", "text": event.text, "timestamp": event.timestamp}
     if isinstance(event, BotUttered):
         shown = {"event": "bot", "text": event.text, "data": event.data}
+        alt = (event.metadata or {}).get("alt")
+        if isinstance(alt, str) and (event.data or {}).get("image"):
+            shown["data"] = {**event.data, "alt": alt}
         if (event.metadata or {}).get("sent_by") == "coach":
             shown["metadata"] = {"sent_by": "coach", "coach_name": event.metadata.get("coach_name")}
         return {**shown, "timestamp": event.timestamp}

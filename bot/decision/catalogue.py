@@ -8,17 +8,18 @@ hiding an option. Every decision records the catalogue version it was made with.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from bot.config import CONTENT_DIR
+from bot.content import ID_SCHEMA as _ID
+from bot.content import KEYWORDS_SCHEMA as _KEYWORDS
+from bot.content import duplicates as _duplicates
+from bot.content import read_yaml as _read
+from bot.content import text_schema as _text
 from bot.i18n import region_or_default
 
 TERMS_FILE = CONTENT_DIR / "decision_terms.yml"
@@ -29,21 +30,6 @@ GOAL_IDS = ("work", "learn", "sort_out", "explore")
 # "Not now / nothing yet" is a valid option (GUIDE §2, step 3): every catalogue offers it.
 NOTHING_YET = "nu_nog_niets"
 MIN_OPTIONS_PER_GOAL = 3
-
-_ID = {"type": "string", "pattern": "^[a-z0-9_]{2,40}$"}
-# Lowercase, as people type them; the matcher lowercases the user's text.
-_KEYWORDS = {
-    "type": "array",
-    "minItems": 1,
-    "uniqueItems": True,
-    "items": {"type": "string", "pattern": "^[a-z0-9à-ÿ][a-z0-9à-ÿ'’ .&/-]{0,39}$"},
-}
-
-
-def _text(max_length: int) -> dict[str, Any]:
-    """A non-blank string of at most ``max_length`` characters."""
-    return {"type": "string", "minLength": 1, "maxLength": max_length, "pattern": r"\S"}
-
 
 _TERM = {
     "type": "object",
@@ -177,17 +163,6 @@ def _find(items: Iterable[Any], id: str, kind: str) -> Any:
         if item.id == id:
             return item
     raise KeyError(f"unknown {kind}: {id!r}")
-
-
-def _read(path: Path, schema: dict[str, Any]) -> dict[str, Any]:
-    """Parsed YAML, validated against the schema (jsonschema.ValidationError otherwise)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    jsonschema.validate(data, schema)
-    return data
-
-
-def _duplicates(values: Iterable[str]) -> list[str]:
-    return sorted(value for value, count in Counter(values).items() if count > 1)
 
 
 def _term(item: dict[str, Any]) -> Term:

@@ -25,6 +25,7 @@ from bot.decision import understand
 from bot.decision.catalogue import Catalogue, Option, Terms
 from bot.decision.dates import parse_date
 from bot.decision.matching import PAGE_SIZE, page, rank
+from bot.dialogue import Answer, Button, Message
 from bot.i18n import format_day
 from bot.privacy.masking import mask
 
@@ -55,27 +56,6 @@ CHANGE_WORDS = (
     ("helper", ("hulp", "wie helpt", "helper", "wie")),
     ("goal", ("doel", "opnieuw", "alles")),
 )
-
-
-@dataclass(frozen=True)
-class Button:
-    title: str
-    answer: str  # what comes back when pressed: an answer code, or words to parse
-
-
-@dataclass(frozen=True)
-class Message:
-    text: str
-    buttons: tuple[Button, ...] = ()
-
-
-@dataclass(frozen=True)
-class Answer:
-    """What the user sent: the code of one of our buttons, or typed text (and its NLU intent)."""
-
-    text: str = ""
-    button: str | None = None
-    intent: str | None = None
 
 
 @dataclass

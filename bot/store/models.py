@@ -231,3 +231,34 @@ class Decision(Base):
     # The follow-up: due at ``followup_at``; claimed once by setting ``followup_sent_at``.
     followup_at = Column(DateTime(timezone=True), nullable=True, index=True)
     followup_sent_at = Column(DateTime(timezone=True), nullable=True)
+
+
+class ExerciseAttempt(Base):
+    """One finished (or stopped) digital-skills exercise: the "meetinstrument" (issue 6).
+
+    Written only with consent. Holds scores, never the user's typed answers.
+    ``score`` is 0-100; ``passed`` means the user may move a level up.
+    """
+
+    __tablename__ = "exercise_attempts"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    jobseeker_id = Column(
+        String(64), ForeignKey("jobseekers.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    exercise_id = Column(String(40), nullable=False)
+    exercise_version = Column(Integer, nullable=False)
+    region = Column(String(8), nullable=False)
+    competence = Column(String(8), nullable=False)  # DigComp 2.2, e.g. "4.2"
+    level = Column(Integer, nullable=False)
+    questions = Column(Integer, nullable=False)
+    correct = Column(Integer, nullable=False)  # right at the first or second try
+    first_try = Column(Integer, nullable=False)  # right at the first try
+    skipped = Column(Integer, nullable=False)
+    answers = Column(Integer, nullable=False)  # answers given, retries included
+    score = Column(Integer, nullable=False)
+    passed = Column(Boolean, nullable=False)
+    finished = Column(Boolean, nullable=False)  # False: stopped halfway
+    seconds = Column(Integer, nullable=False)
+    started_at = Column(DateTime(timezone=True), nullable=False)
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot import coach
 from bot.config import settings
 from bot.escalation import crisis_watch
-from bot.web import widget
+from bot.web import media, widget
 
 STATIC = Path(__file__).parent / "static"
 
@@ -101,6 +101,7 @@ def create_app(*, rasa_url: str | None = None, frame_ancestors: str = "'self'") 
             Route("/health", health, name="health"),
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
             *widget.routes(),
+            *media.routes(),
             *coach.routes(),
         ],
         lifespan=lifespan,

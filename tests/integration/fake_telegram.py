@@ -8,12 +8,14 @@ as having blocked the bot, and queue updates for ``getUpdates``.
 
 from __future__ import annotations
 
+import email.policy
 import itertools
 import json
 import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
@@ -63,6 +65,23 @@ class TelegramError(Exception):
         super().__init__(description)
         self.code = code
         self.description = description
+
+
+def multipart(raw: bytes, kind: str) -> dict[str, Any]:
+    """An uploaded file (sendPhoto with bytes): its fields, files as ``{"upload": bytes}``."""
+    parsed = BytesParser(policy=email.policy.HTTP).parsebytes(
+        f"Content-Type: {kind}\r\n\r\n".encode() + raw
+    )
+    form: dict[str, Any] = {}
+    for part in parsed.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True) or b""
+        if part.get_filename():
+            form[str(name)] = {"upload": data}
+        else:
+            value = data.decode()
+            form[str(name)] = json.loads(value) if name in JSON_FIELDS else value
+    return form
 
 
 class FakeTelegram:
@@ -235,6 +254,8 @@ class FakeTelegram:
                     for key in JSON_FIELDS & form.keys():
                         form[key] = json.loads(form[key])
                     return form
+                if kind.startswith("multipart/form-data"):
+                    return multipart(raw, kind)
                 raise TelegramError(400, f"Bad Request: unsupported body {kind}")
 
             def _send(self, status: int, body: dict[str, Any]) -> None:

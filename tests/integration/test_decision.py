@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from actions.decision import payload
+from actions.forms import payload
 from bot.config import settings
 from bot.decision.catalogue import catalogue
 from bot.decision.followup import local_today

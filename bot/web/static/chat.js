@@ -195,7 +195,7 @@
     var buttons = raw.quick_replies || raw.buttons || [];
     var attachment = raw.attachment;
     var image = raw.image || null;
-    var alt = "";
+    var alt = typeof raw.alt === "string" ? raw.alt : "";
     if (!image && attachment && attachment.type === "image" && attachment.payload) {
       image = attachment.payload.src;
       alt = attachment.payload.alt || attachment.payload.title || "";

@@ -1,0 +1,93 @@
+"""Turning a feature flow's messages into Rasa messages, and the user's message into an answer.
+
+Shared by the guided conversations that run as forms (Samen Beslissen, the exercises):
+buttons carry ``/inform{"answer": ...}`` payloads, images carry their text alternative.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.dialogue import Answer, Message
+
+# Intents that leave a guided conversation's answers alone: the rules handle them.
+ALWAYS_INTERRUPT = {
+    "crisis",
+    "pause",
+    "goodbye",
+    "not_understood",
+    "bot_challenge",
+    "privacy_export",
+    "privacy_delete",
+    "start_exercise",
+    "ask_progress",
+    "ask_agreement",
+    "EXTERNAL_followup",
+}
+MAX_ANSWER_CODE = 80
+MAX_TEXT = 1000
+
+
+def payload(answer: str) -> str:
+    """A button's payload: short, so it fits Telegram's 64 bytes of callback data."""
+    return "/inform" + json.dumps({"answer": answer}, separators=(",", ":"), ensure_ascii=False)
+
+
+def say(dispatcher: CollectingDispatcher, messages: list[Message]) -> None:
+    for message in messages:
+        buttons = [{"title": b.title, "payload": payload(b.answer)} for b in message.buttons]
+        extra: dict[str, Any] = {}
+        if message.image:
+            # ``alt`` travels as metadata to our channels (the web chat's <img alt>).
+            extra = {"image": message.image, "alt": message.alt or message.text}
+        dispatcher.utter_message(text=message.text, buttons=buttons, **extra)
+
+
+def user_answer(tracker: Tracker) -> Answer:
+    latest = tracker.latest_message or {}
+    text = str(latest.get("text") or "")
+    button = None
+    for entity in latest.get("entities") or []:
+        if entity.get("entity") == "answer" and isinstance(entity.get("value"), str):
+            button = entity["value"][:MAX_ANSWER_CODE]
+    if text.startswith("/"):  # a button payload, not words
+        text = ""
+    intent = (latest.get("intent") or {}).get("name")
+    return Answer(text=text[:MAX_TEXT], button=button, intent=intent)
+
+
+def slot_dict(tracker: Tracker, name: str) -> dict[str, Any] | None:
+    """A flow's state slot, when it holds a started flow."""
+    value = tracker.get_slot(name)
+    return value if isinstance(value, dict) and value.get("step") else None
+
+
+def is_answer(
+    tracker: Tracker,
+    form: str,
+    slot: str,
+    ours: Callable[[str], bool],
+    also: frozenset[str] = frozenset(),
+) -> bool:
+    """Whether the latest message answers the form's question, or interrupts it.
+
+    Only a message sent while the form was asking counts, not the one that started it.
+    A crisis always interrupts. The flow's own words (``ours``: "ga terug", a typed
+    button title) beat the NLU's guess; ``also`` lists interrupting intents that are
+    answers at this step (e.g. "coach" where the coach is one of the choices).
+    """
+    if (tracker.active_loop or {}).get("name") != form:
+        return False
+    if tracker.get_slot("requested_slot") != slot:
+        return False
+    answer = user_answer(tracker)
+    if answer.intent == "crisis":
+        return False
+    if answer.button is not None or ours(answer.text) or answer.intent in also:
+        return True
+    return answer.intent not in ALWAYS_INTERRUPT and answer.intent != "request_coach"

@@ -1,0 +1,857 @@
+"""A digital-skills exercise in chat, as a small state machine free of Rasa.
+
+Like the decision journey, one function asks (:func:`prompt`) and one takes an answer
+(:func:`advance`); the state is a plain dict in a Rasa slot, so a user can stop and go
+on later. Answers are checked deterministically. A wrong answer gets a hint and one
+retry; after that, or after "sla over", the right answer is shown with why it is right.
+
+Steps: intake (how easy is the internet for you?) -> suggest (this exercise?) or pick
+(choose one) -> question ... -> suggest (the next one, easier or harder). Side road:
+resume ("go on where you were?"). Storing an attempt comes back as an effect.
+
+Every graded ask is a *unit*: a choice question is 1, a true/false question 1 per
+statement, an order question 1, spot-the-fake 2 (which one, and why). A unit right at
+the first try earns 2 half-points, at the second 1, otherwise 0.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from babel.support import NullTranslations
+
+from bot.decision import understand
+from bot.dialogue import Answer, Button, Message
+from bot.exercises.catalogue import Catalogue, Exercise, Question
+from bot.exercises.progress import PASS_SCORE, next_level, suggest
+
+State = dict[str, Any]
+PAGE_SIZE = 3
+LETTERS = "ABCD"
+# Choices longer than this are listed in the text, with letter buttons.
+MAX_BUTTON_TEXT = 32
+MISSES_BEFORE_COACH_HINT = 2
+
+SKIP = ("sla over", "overslaan", "skip", "sla deze over", "sla maar over", "volgende vraag")
+STOP = ("stop", "stoppen", "ik wil stoppen", "ik stop", "genoeg geoefend", "klaar met oefenen")
+TRUE_WORDS = ("waar", "juist", "dat is waar", "is waar", "klopt wel")
+FALSE_WORDS = ("niet waar", "onwaar", "dat is niet waar", "is niet waar", "onjuist")
+# Level from the intake answer; typed words for each.
+INTAKE = (
+    ("1", ("moeilijk", "lastig", "slecht", "niet goed", "weinig", "nooit", "kan het niet")),
+    ("2", ("gaat wel", "beetje", "redelijk", "soms", "matig", "best")),
+    ("3", ("goed", "makkelijk", "prima", "heel goed", "vaak", "kan het goed")),
+)
+# A code, PIN or password typed into the chat: five digits in a row, or a long word
+# mixing letters and digits ("Welkom2024!").
+SECRET = re.compile(r"\d{5,}|(?=\S*[A-Za-z])(?=\S*\d)\S{8,}")
+
+
+@dataclass
+class Context:
+    region: str
+    now: datetime
+    catalogue: Catalogue
+    t: NullTranslations
+    # The URL of a drawn image, by its id (bot/media.py).
+    image_url: Callable[[str], str]
+    # Without consent nothing is stored; the flow still adapts within the conversation.
+    consent: bool = False
+
+
+@dataclass
+class Turn:
+    state: State
+    say: list[Message] = field(default_factory=list)
+    # ("record", attempt fields)
+    effects: list[tuple[str, Any]] = field(default_factory=list)
+    finished: bool = False
+
+
+def new_state(ctx: Context) -> State:
+    return {
+        "v": 1,
+        "step": "intake",
+        "region": ctx.region,
+        "level": None,
+        "results": {},
+        "exercise": None,
+        "last": None,
+        "page": 0,
+        "misses": 0,
+        **_fresh_exercise(None, 0),
+    }
+
+
+def _fresh_exercise(exercise_id: str | None, version: int) -> State:
+    return {
+        "exercise": exercise_id,
+        "version": version,
+        "q": 0,
+        "part": 0,
+        "tries": 0,
+        "wrong": 0,
+        "picked": [],
+        "units": 0,
+        "right": 0,
+        "first": 0,
+        "skipped": 0,
+        "answers": 0,
+        "half": 0,
+        "started": None,
+    }
+
+
+def in_progress(state: State | None) -> bool:
+    """Whether an exercise was broken off halfway (so it can be resumed)."""
+    return bool(state) and state.get("step") in ("question", "resume")
+
+
+def start(state: State | None, ctx: Context, text: str = "") -> tuple[State, list[Message]]:
+    """Begin: go on where the user was, the exercise they asked for, or find one."""
+    if state and state.get("region") != ctx.region:
+        state = None  # the other region's exercises: start clean
+    if state and in_progress(state) and _exercise(state, ctx) is not None:
+        resumed = copy.deepcopy(state)
+        resumed["step"] = "resume"
+        return resumed, []
+    fresh = new_state(ctx)
+    if state:
+        fresh.update(level=state.get("level"), results=dict(state.get("results") or {}))
+        fresh["last"] = state.get("last")
+    turn = Turn(state=fresh)
+    asked = _named_exercise(text, ctx) if text else None
+    if asked is not None:
+        if fresh["level"] is None:
+            fresh["level"] = asked.level
+        _begin(turn, asked, ctx)
+    elif fresh["level"] is not None:
+        fresh["step"] = "suggest"
+    return turn.state, turn.say
+
+
+def _exercise(state: State, ctx: Context) -> Exercise | None:
+    try:
+        exercise = ctx.catalogue.get(str(state.get("exercise")))
+    except KeyError:
+        return None
+    # A changed exercise would not match the saved position: start it again.
+    return exercise if exercise.version == state.get("version") else None
+
+
+def _questions(state: State, ctx: Context) -> tuple[Question, ...]:
+    exercise = _exercise(state, ctx)
+    return exercise.questions_for(ctx.region) if exercise else ()
+
+
+def _units(question: Question) -> int:
+    if question.type == "true_false":
+        return len(question.statements)
+    return 2 if question.type == "spot_fake" else 1
+
+
+def _begin(turn: Turn, exercise: Exercise, ctx: Context) -> None:
+    state = turn.state
+    state.update(_fresh_exercise(exercise.id, exercise.version))
+    state["units"] = sum(_units(q) for q in exercise.questions_for(ctx.region))
+    state["started"] = ctx.now.isoformat()
+    state["step"] = "question"
+    t = ctx.t
+    turn.say.append(
+        Message(
+            f"{exercise.title}. {exercise.intro}\n"
+            + t.gettext("Typ 'sla over' als je het niet weet, of 'stop' om te stoppen.")
+        )
+    )
+
+
+# --- asking -----------------------------------------------------------------------------
+
+
+def prompt(state: State, ctx: Context, simple: bool = False) -> list[Message]:
+    """What the assistant asks at this step; ``simple`` after "ik snap het niet"."""
+    return _PROMPTS[state["step"]](state, ctx, simple)
+
+
+def _ask_intake(state: State, ctx: Context, simple: bool) -> list[Message]:
+    t = ctx.t
+    text = (
+        t.gettext("Ik zoek een oefening die bij je past. Hoe makkelijk is internet voor jou?")
+        if not simple
+        else t.gettext("Kies wat het best past. Zo krijg je geen te moeilijke oefening.")
+    )
+    return [
+        Message(
+            text,
+            (
+                Button(t.gettext("Dat is moeilijk"), "1"),
+                Button(t.gettext("Dat gaat wel"), "2"),
+                Button(t.gettext("Dat gaat goed"), "3"),
+            ),
+        )
+    ]
+
+
+def _ask_suggest(state: State, ctx: Context, simple: bool) -> list[Message]:
+    t = ctx.t
+    exercise = suggest(ctx.catalogue, state.get("results") or {}, _level(state), state["last"])
+    if exercise is None:
+        text = t.gettext("Je hebt alle oefeningen goed gedaan. Knap! Wil je er een herhalen?")
+        return [Message(text, (Button(t.gettext("Kies zelf"), "pick"), _stop_button(t)))]
+    text = t.gettext("Deze oefening past bij jou: {title}. Wil je die doen?").format(
+        title=exercise.title
+    )
+    if simple:
+        text = t.gettext("Druk op 'Ja, begin' om te oefenen. Of kies zelf een oefening.")
+    buttons = (
+        Button(t.gettext("Ja, begin"), f"e:{exercise.id}"),
+        Button(t.gettext("Kies zelf"), "pick"),
+        _stop_button(t),
+    )
+    return [Message(text, buttons)]
+
+
+def _stop_button(t: NullTranslations) -> Button:
+    return Button(t.gettext("Stoppen"), "stop")
+
+
+def _page(state: State, ctx: Context) -> list[Exercise]:
+    exercises = list(ctx.catalogue.exercises)
+    pages = max(1, -(-len(exercises) // PAGE_SIZE))
+    start = (int(state.get("page") or 0) % pages) * PAGE_SIZE
+    return exercises[start : start + PAGE_SIZE]
+
+
+def _ask_pick(state: State, ctx: Context, simple: bool) -> list[Message]:
+    t = ctx.t
+    results = state.get("results") or {}
+    buttons = []
+    for exercise in _page(state, ctx):
+        done = results.get(exercise.id, {}).get("passed")
+        title = f"✓ {exercise.title}" if done else exercise.title
+        buttons.append(Button(title, f"e:{exercise.id}"))
+    buttons.append(Button(t.gettext("Andere oefeningen"), "more"))
+    text = (
+        t.gettext("Kies een oefening.")
+        if not simple
+        else t.gettext("Druk op een oefening. Of typ waar je mee wilt oefenen, zoals: wachtwoord.")
+    )
+    return [Message(text, tuple(buttons))]
+
+
+def _ask_resume(state: State, ctx: Context, simple: bool) -> list[Message]:
+    t = ctx.t
+    exercise = _exercise(state, ctx)
+    title = exercise.title if exercise else ""
+    text = t.gettext("Je was bezig met de oefening {title}. Wil je verder waar je was?").format(
+        title=title
+    )
+    buttons = (
+        Button(t.gettext("Ja, ga verder"), "yes"),
+        Button(t.gettext("Nee, iets anders"), "no"),
+    )
+    return [Message(text, buttons)]
+
+
+def _question(state: State, ctx: Context) -> Question | None:
+    questions = _questions(state, ctx)
+    index = int(state.get("q") or 0)
+    return questions[index] if index < len(questions) else None
+
+
+def _image(image_id: str, text: str, ctx: Context, exercise: Exercise) -> Message:
+    alt = str(exercise.images[image_id]["alt"])
+    return Message(f"{text}{alt}", image=ctx.image_url(image_id), alt=alt)
+
+
+def _skip_button(t: NullTranslations) -> Button:
+    return Button(t.gettext("Sla over"), "skip")
+
+
+def _with_skip(buttons: list[Button], t: NullTranslations) -> tuple[Button, ...]:
+    return (*buttons, _skip_button(t)) if len(buttons) < 4 else tuple(buttons)
+
+
+def _choice_message(text: str, choices: list[tuple[str, str]], t: NullTranslations) -> Message:
+    """Short choices become buttons; long ones are listed with letters, buttons A, B, C."""
+    if all(len(title) <= MAX_BUTTON_TEXT for title, _ in choices):
+        return Message(text, _with_skip([Button(title, code) for title, code in choices], t))
+    listed = "\n".join(f"{LETTERS[i]}. {title}" for i, (title, _) in enumerate(choices))
+    buttons = [Button(LETTERS[i], code) for i, (_, code) in enumerate(choices)]
+    return Message(f"{text}\n{listed}", _with_skip(buttons, t))
+
+
+def shuffled(question: Question, exercise_id: str) -> list[int]:
+    """The order steps are shown in: fixed per question, never the right order."""
+    count = len(question.steps)
+    seed = hashlib.sha256(f"{exercise_id}:{question.id}".encode()).digest()
+    order = sorted(range(count), key=lambda i: (seed[i], i))
+    if order == list(range(count)):
+        order = order[1:] + order[:1]
+    return order
+
+
+def _ask_question(state: State, ctx: Context, simple: bool) -> list[Message]:
+    exercise, question = _exercise(state, ctx), _question(state, ctx)
+    if exercise is None or question is None:
+        return []
+    t = ctx.t
+    part = int(state.get("part") or 0)
+    fresh = not simple and not state.get("tries") and not state.get("misses")
+    messages: list[Message] = []
+    if simple:
+        messages.append(Message(t.gettext("Tip: {hint}").format(hint=question.hint)))
+    if question.type == "choice":
+        if fresh and question.image:
+            messages.append(_image(question.image, "", ctx, exercise))
+        choices = [(c.text, f"c{i}") for i, c in enumerate(question.choices)]
+        messages.append(_choice_message(question.text, choices, t))
+    elif question.type == "true_false":
+        if fresh and part == 0 and question.image:
+            messages.append(_image(question.image, "", ctx, exercise))
+        statement = question.statements[part]
+        count = len(question.statements)
+        lead = question.text if part == 0 else t.gettext("Klopt dit?")
+        text = f"{lead}\n\n{part + 1}/{count}: “{statement.text}”"
+        buttons = [
+            Button(t.gettext("Ja, dat klopt"), "yes"),
+            Button(t.gettext("Nee, klopt niet"), "no"),
+        ]
+        messages.append(Message(text, _with_skip(buttons, t)))
+    elif question.type == "order":
+        messages.append(_ask_order(state, question, exercise, t))
+    elif question.type == "spot_fake":
+        if part == 0:
+            if fresh:
+                for item in question.items:
+                    messages.append(_image(item.image, f"{item.label}: ", ctx, exercise))
+            choices = [(item.label, f"i{i}") for i, item in enumerate(question.items)]
+            messages.append(_choice_message(question.text, choices, t))
+        else:
+            fake = next(item for item in question.items if item.fake)
+            reasons = [(c.text, f"r{i}") for i, c in enumerate(question.reasons)]
+            text = t.gettext("Waarom is {label} nep?").format(label=fake.label)
+            messages.append(_choice_message(text, reasons, t))
+    return messages
+
+
+def _ask_order(
+    state: State, question: Question, exercise: Exercise, t: NullTranslations
+) -> Message:
+    picked = list(state.get("picked") or [])
+    shown = shuffled(question, exercise.id)
+    lines = [f"{LETTERS[pos]}. {question.steps[i]}" for pos, i in enumerate(shown)]
+    done = [f"{n + 1}. {question.steps[i]}" for n, i in enumerate(picked)]
+    if picked:
+        lead = t.gettext("Zo ver ben je:") + "\n" + "\n".join(done)
+        ask = t.gettext("Wat is stap {number}?").format(number=len(picked) + 1)
+    else:
+        lead = question.text + "\n" + "\n".join(lines)
+        ask = t.gettext("Wat doe je eerst?")
+    buttons = [Button(question.steps[i], f"s{i}") for i in shown if i not in picked]
+    return Message(f"{lead}\n\n{ask}", _with_skip(buttons, t))
+
+
+_PROMPTS: dict[str, Callable[[State, Context, bool], list[Message]]] = {
+    "intake": _ask_intake,
+    "suggest": _ask_suggest,
+    "pick": _ask_pick,
+    "resume": _ask_resume,
+    "question": _ask_question,
+}
+
+
+# --- understanding ----------------------------------------------------------------------
+
+
+def button_typed(state: State, text: str, ctx: Context) -> str | None:
+    """The code of the button whose title the user typed (some people type, not tap)."""
+    typed = understand.normalise(text)
+    if not typed or state.get("step") not in _PROMPTS:
+        return None
+    for message in prompt(state, ctx):
+        for button in message.buttons:
+            if understand.normalise(button.title) == typed:
+                return button.answer
+    return None
+
+
+def _says(words: str, phrases: tuple[str, ...]) -> bool:
+    typed = understand.normalise(words)
+    return bool(typed) and typed in {understand.normalise(p) for p in phrases}
+
+
+def is_stop(words: str) -> bool:
+    return _says(words, STOP)
+
+
+def is_skip(words: str) -> bool:
+    return _says(words, SKIP)
+
+
+def _letter(words: str, count: int) -> int | None:
+    """ "b", "B.", "antwoord b" -> 1."""
+    tokens = [w for w in re.findall(r"[a-z]+", words.lower()) if w not in ("antwoord", "optie")]
+    if len(tokens) == 1 and len(tokens[0]) == 1 and tokens[0] in "abcd"[:count]:
+        return "abcd".index(tokens[0])
+    return None
+
+
+def _pick_index(words: str, titles: list[str]) -> int | None:
+    """Which of the shown choices the typed words mean: a letter, an ordinal or the words."""
+    letter = _letter(words, len(titles))
+    if letter is not None:
+        return letter
+    choices = [(str(i), title, ()) for i, title in enumerate(titles)]
+    found = understand.match_choice(words, choices)
+    return int(found) if found is not None else None
+
+
+def _named_exercise(text: str, ctx: Context) -> Exercise | None:
+    """The exercise a message asks for ("hoe herken ik een nepmail?"), if exactly one fits."""
+    terms = [(e.id, list(e.keywords)) for e in ctx.catalogue.exercises]
+    found = understand.match_terms(text, terms)
+    return ctx.catalogue.get(found[0]) if len(found) == 1 else None
+
+
+# --- answering --------------------------------------------------------------------------
+
+
+def advance(state: State, answer: Answer, ctx: Context) -> Turn:
+    """Take one answer: check it, explain, and move on or ask again."""
+    turn = Turn(state=copy.deepcopy(state))
+    code = answer.button or button_typed(state, answer.text, ctx) or ""
+    words = answer.text.strip() if not code else ""
+    if code == "stop" or (words and is_stop(words)):
+        _stop(turn, ctx)
+        return turn
+    if words and SECRET.search(words):
+        turn.say.append(
+            Message(
+                ctx.t.gettext("Typ nooit een echte code of wachtwoord in een chat. Ook niet hier.")
+            )
+        )
+        return turn
+    step = turn.state["step"]
+    if _HANDLERS[step](turn, code, words, ctx):
+        turn.state["misses"] = 0
+    else:
+        _missed(turn, ctx)
+    return turn
+
+
+def _stop(turn: Turn, ctx: Context) -> None:
+    t = ctx.t
+    if turn.state["step"] == "question":
+        turn.say.append(Message(t.gettext("Goed, we stoppen. Later kun je verder waar je was.")))
+    else:
+        turn.say.append(Message(t.gettext("Goed, we stoppen met oefenen.")))
+    turn.finished = True
+
+
+def _missed(turn: Turn, ctx: Context) -> None:
+    t = ctx.t
+    turn.state["misses"] = int(turn.state.get("misses") or 0) + 1
+    text = t.gettext("Dat snap ik niet goed. Kies een knop, of typ 'sla over'.")
+    if turn.state["step"] != "question":
+        text = t.gettext("Dat snap ik niet goed. Kies een knop, of zeg het anders.")
+    if turn.state["misses"] >= MISSES_BEFORE_COACH_HINT:
+        text += " " + t.gettext("Lukt het niet? Typ: coach. Dan helpt een mens je.")
+    turn.say.append(Message(text))
+
+
+def _on_intake(turn: Turn, code: str, words: str, ctx: Context) -> bool:
+    level = code if code in ("1", "2", "3") else None
+    if level is None and words:
+        found = understand.match_terms(words, [(lvl, list(kw)) for lvl, kw in INTAKE])
+        level = found[0] if len(found) == 1 else None
+    if level is None:
+        return False
+    turn.state["level"] = int(level)
+    turn.state["step"] = "suggest"
+    return True
+
+
+def _choose(turn: Turn, exercise_id: str, ctx: Context) -> bool:
+    try:
+        exercise = ctx.catalogue.get(exercise_id)
+    except KeyError:
+        return False
+    _begin(turn, exercise, ctx)
+    return True
+
+
+def _on_suggest(turn: Turn, code: str, words: str, ctx: Context) -> bool:
+    if code.startswith("e:"):
+        return _choose(turn, code[2:], ctx)
+    if code == "pick":
+        turn.state["step"], turn.state["page"] = "pick", 0
+        return True
+    named = _named_exercise(words, ctx) if words else None
+    if named is not None:
+        _begin(turn, named, ctx)
+        return True
+    said = understand.yes_no(words) if words else None
+    if said is True:
+        exercise = suggest(
+            ctx.catalogue, turn.state.get("results") or {}, _level(turn.state), turn.state["last"]
+        )
+        if exercise is not None:
+            _begin(turn, exercise, ctx)
+            return True
+    if said is False:
+        turn.state["step"], turn.state["page"] = "pick", 0
+        return True
+    return False
+
+
+def _on_pick(turn: Turn, code: str, words: str, ctx: Context) -> bool:
+    if code.startswith("e:"):
+        return _choose(turn, code[2:], ctx)
+    if code == "more" or (words and understand.command(words) in ("other", "more")):
+        turn.state["page"] = int(turn.state.get("page") or 0) + 1
+        return True
+    if not words:
+        return False
+    named = _named_exercise(words, ctx)
+    if named is None:
+        page = _page(turn.state, ctx)
+        index = _pick_index(words, [e.title for e in page])
+        named = page[index] if index is not None else None
+    if named is None:
+        return False
+    _begin(turn, named, ctx)
+    return True
+
+
+def _on_resume(turn: Turn, code: str, words: str, ctx: Context) -> bool:
+    said = {"yes": True, "no": False}.get(code)
+    if said is None and words:
+        said = understand.yes_no(words)
+    if said is None:
+        return False
+    if said:
+        turn.state["step"] = "question"
+        return True
+    _record(turn, ctx, finished=False)
+    turn.state.update(_fresh_exercise(None, 0))
+    turn.state["step"], turn.state["page"] = "pick", 0
+    return True
+
+
+def _on_question(turn: Turn, code: str, words: str, ctx: Context) -> bool:
+    state = turn.state
+    question = _question(state, ctx)
+    if question is None:  # the exercise changed meanwhile: start it again
+        exercise = _exercise(state, ctx)
+        state["step"] = "suggest" if exercise is None else state["step"]
+        return exercise is None
+    if code == "skip" or (words and is_skip(words)):
+        _skip(turn, question, ctx)
+        return True
+    given = _given(state, question, code, words)
+    if given is None:
+        return False
+    state["answers"] = int(state.get("answers") or 0) + 1
+    _check(turn, question, given, ctx)
+    return True
+
+
+def _given(state: State, question: Question, code: str, words: str) -> int | bool | None:
+    """The answer in the question's terms: an index, or True/False for a statement."""
+    part = int(state.get("part") or 0)
+    if question.type == "true_false":
+        if code in ("yes", "no"):
+            return code == "yes"
+        if _says(words, FALSE_WORDS):
+            return False
+        if _says(words, TRUE_WORDS):
+            return True
+        return understand.yes_no(words) if words else None
+    prefix, titles = _options(state, question, part)
+    if code.startswith(prefix) and code[1:].isdigit():
+        return int(code[1:])
+    if not words:
+        return None
+    if question.type == "order":
+        return _typed_step(state, question, words)
+    return _pick_index(words, titles)
+
+
+def _options(state: State, question: Question, part: int) -> tuple[str, list[str]]:
+    if question.type == "choice":
+        return "c", [c.text for c in question.choices]
+    if question.type == "order":
+        return "s", list(question.steps)
+    if part == 0:
+        return "i", [item.label for item in question.items]
+    return "r", [c.text for c in question.reasons]
+
+
+def _typed_step(state: State, question: Question, words: str) -> int | None:
+    """A typed step: its letter in the shown list, or its words."""
+    shown = shuffled(question, str(state["exercise"]))
+    letter = _letter(words, len(shown))
+    if letter is not None:
+        return shown[letter]
+    left = [i for i in shown if i not in (state.get("picked") or [])]
+    index = _pick_index(words, [question.steps[i] for i in left])
+    return left[index] if index is not None else None
+
+
+def _right_text(question: Question, part: int) -> str:
+    if question.type == "choice":
+        return next(c.text for c in question.choices if c.correct)
+    if question.type == "order":
+        return " → ".join(question.steps)
+    if question.type == "spot_fake" and part == 0:
+        return next(item.label for item in question.items if item.fake)
+    return next(c.text for c in question.reasons if c.correct)
+
+
+def _explanation(question: Question, part: int) -> str:
+    if question.type == "true_false":
+        return question.statements[part].explain
+    if question.type == "spot_fake" and part == 0:
+        return ""  # the "why" follows as its own question
+    return question.explain
+
+
+def _check(turn: Turn, question: Question, given: int | bool, ctx: Context) -> None:
+    state, t = turn.state, ctx.t
+    part = int(state.get("part") or 0)
+    if question.type == "order":
+        _check_order(turn, question, int(given), ctx)
+        return
+    right, why = _judge(question, part, given)
+    if right:
+        text = " ".join(filter(None, [t.gettext("Goed zo!"), _explanation(question, part)]))
+        turn.say.append(Message(text))
+        _unit_done(turn, question, ctx)
+        return
+    state["wrong"] = int(state.get("wrong") or 0) + 1
+    if state["wrong"] == 1:
+        state["tries"] = 1
+        hint = t.gettext("Tip: {hint}").format(hint=question.hint)
+        again = t.gettext("Probeer het nog een keer.")
+        turn.say.append(
+            Message(" ".join(filter(None, [t.gettext("Dat klopt niet."), why, hint, again])))
+        )
+        return
+    _reveal(turn, question, ctx, t.gettext("Dat klopt niet."))
+
+
+def _judge(question: Question, part: int, given: int | bool) -> tuple[bool, str | None]:
+    """Whether the answer is right, and why a wrong one is wrong (when the content says)."""
+    if question.type == "true_false":
+        return given is question.statements[part].correct, None
+    if isinstance(given, bool):
+        return False, None
+    if question.type == "spot_fake" and part == 0:
+        items = question.items
+        return 0 <= given < len(items) and items[given].fake, None
+    choices = question.choices if question.type == "choice" else question.reasons
+    if not 0 <= given < len(choices):
+        return False, None
+    return choices[given].correct, choices[given].why
+
+
+def _check_order(turn: Turn, question: Question, given: int, ctx: Context) -> None:
+    state, t = turn.state, ctx.t
+    picked = list(state.get("picked") or [])
+    expected = len(picked)
+    if given == expected:
+        picked.append(given)
+        state["tries"] = 0
+    else:
+        state["wrong"] = int(state.get("wrong") or 0) + 1
+        state["tries"] = int(state.get("tries") or 0) + 1
+        if state["tries"] == 1:
+            number = expected + 1
+            hint = t.gettext("Tip: {hint}").format(hint=question.hint)
+            turn.say.append(
+                Message(t.gettext("Dat is niet stap {number}.").format(number=number) + " " + hint)
+            )
+            return
+        turn.say.append(
+            Message(
+                t.gettext("Stap {number} is: {step}.").format(
+                    number=expected + 1, step=question.steps[expected]
+                )
+            )
+        )
+        picked.append(expected)
+        state["tries"] = 0
+    if len(picked) == len(question.steps) - 1:
+        picked.append(len(question.steps) - 1)
+    state["picked"] = picked
+    if len(picked) < len(question.steps):
+        return
+    lead = (
+        t.gettext("Goed zo!") if not state.get("wrong") else t.gettext("Dit is de goede volgorde:")
+    )
+    turn.say.append(Message(f"{lead}\n{_numbered(question)}\n{question.explain}"))
+    _unit_done(turn, question, ctx)
+
+
+def _answer_text(question: Question, part: int, t: NullTranslations) -> str:
+    if question.type == "true_false":
+        right = question.statements[part].correct
+        answer = t.gettext("dat klopt") if right else t.gettext("dat klopt niet")
+    else:
+        answer = _right_text(question, part)
+    return t.gettext("Het goede antwoord is: {answer}.").format(answer=answer)
+
+
+def _reveal(turn: Turn, question: Question, ctx: Context, lead: str) -> None:
+    """After a second miss: show the right answer and why, then go on."""
+    part = int(turn.state.get("part") or 0)
+    text = [lead, _answer_text(question, part, ctx.t), _explanation(question, part)]
+    turn.say.append(Message(" ".join(filter(None, text))))
+    turn.state["wrong"] = max(2, int(turn.state.get("wrong") or 0))
+    _unit_done(turn, question, ctx)
+
+
+def _skip(turn: Turn, question: Question, ctx: Context) -> None:
+    """ "Sla over": the answer and why, counted as skipped rather than wrong."""
+    state, t = turn.state, ctx.t
+    part = int(state.get("part") or 0)
+    state["skipped"] = int(state.get("skipped") or 0) + 1
+    if question.type == "order":
+        text = (
+            t.gettext("Dit is de goede volgorde:") + f"\n{_numbered(question)}\n{question.explain}"
+        )
+    elif question.type == "spot_fake" and part == 0:
+        # Which one was fake; the "why" is still asked, as that is the lesson.
+        text = t.gettext("{label} is nep.").format(label=_right_text(question, part))
+    else:
+        text = " ".join([_answer_text(question, part, t), _explanation(question, part)])
+    turn.say.append(Message(text.strip()))
+    _next_part(turn, question, ctx)
+
+
+def _numbered(question: Question) -> str:
+    return "\n".join(f"{n + 1}. {step}" for n, step in enumerate(question.steps))
+
+
+def _unit_done(turn: Turn, question: Question, ctx: Context) -> None:
+    state = turn.state
+    wrong = int(state.get("wrong") or 0)
+    if wrong == 0:
+        state["half"] += 2
+        state["first"] += 1
+        state["right"] += 1
+    elif wrong == 1:
+        state["half"] += 1
+        state["right"] += 1
+    _next_part(turn, question, ctx)
+
+
+def _next_part(turn: Turn, question: Question, ctx: Context) -> None:
+    state = turn.state
+    state.update(tries=0, wrong=0, picked=[])
+    parts = _units(question)
+    if question.type != "order" and int(state["part"]) + 1 < parts:
+        state["part"] += 1
+        return
+    state["part"] = 0
+    state["q"] += 1
+    if state["q"] >= len(_questions(state, ctx)):
+        _finish(turn, ctx)
+
+
+def _level(state: State) -> int:
+    return int(state.get("level") or 1)
+
+
+def score_of(state: State) -> int:
+    units = int(state.get("units") or 0)
+    return round(100 * int(state.get("half") or 0) / (2 * units)) if units else 0
+
+
+def _record(turn: Turn, ctx: Context, finished: bool) -> None:
+    """The attempt as the store wants it (stored only with consent, by the action)."""
+    state = turn.state
+    exercise = _exercise(state, ctx)
+    if exercise is None or not state.get("started"):
+        return
+    started = datetime.fromisoformat(str(state["started"]))
+    score = score_of(state)
+    turn.effects.append(
+        (
+            "record",
+            {
+                "exercise_id": exercise.id,
+                "exercise_version": exercise.version,
+                "region": ctx.region,
+                "competence": exercise.competence,
+                "level": exercise.level,
+                "questions": int(state["units"]),
+                "correct": int(state["right"]),
+                "first_try": int(state["first"]),
+                "skipped": int(state["skipped"]),
+                "answers": int(state["answers"]),
+                "score": score,
+                "passed": finished and score >= PASS_SCORE,
+                "finished": finished,
+                "seconds": max(0, int((ctx.now - started).total_seconds())),
+                "started_at": started,
+            },
+        )
+    )
+
+
+def _finish(turn: Turn, ctx: Context) -> None:
+    state, t = turn.state, ctx.t
+    exercise = _exercise(state, ctx)
+    if exercise is None:
+        return
+    score = score_of(state)
+    passed = score >= PASS_SCORE
+    results = state.setdefault("results", {})
+    same = [e.id for e in ctx.catalogue.exercises if e.competence == exercise.competence]
+    had_badge = any((results.get(i) or {}).get("passed") for i in same)
+    best = results.get(exercise.id) or {}
+    results[exercise.id] = {
+        "score": max(score, int(best.get("score") or 0)),
+        "passed": passed or bool(best.get("passed")),
+    }
+    _record(turn, ctx, finished=True)
+    lines = [
+        t.gettext("Klaar! {first} van de {units} vragen had je meteen goed.").format(
+            first=state["first"], units=state["units"]
+        )
+    ]
+    if state["right"] > state["first"]:
+        lines.append(
+            t.gettext("Met een tip had je er nog {count} goed.").format(
+                count=state["right"] - state["first"]
+            )
+        )
+    if passed:
+        lines.append(t.gettext("Knap gedaan!"))
+        if not had_badge:
+            label = ctx.catalogue.competence(exercise.competence).label
+            lines.append(t.gettext("Je krijgt de badge {label}.").format(label=label))
+    else:
+        lines.append(t.gettext("Dit was nog lastig. Oefenen helpt."))
+    turn.say.append(Message(" ".join(lines)))
+    state["level"] = next_level(exercise.level, score)
+    state["last"] = exercise.id
+    state.update(_fresh_exercise(None, 0))
+    state["step"] = "suggest"
+
+
+_HANDLERS: dict[str, Callable[[Turn, str, str, Context], bool]] = {
+    "intake": _on_intake,
+    "suggest": _on_suggest,
+    "pick": _on_pick,
+    "resume": _on_resume,
+    "question": _on_question,
+}
