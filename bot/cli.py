@@ -169,6 +169,36 @@ def check_content(args: argparse.Namespace) -> int:
         return 1
     goals, preferences = len(known.goals), len(known.preferences)
     print(f"decision terms: {goals} goals, {preferences} preferences: OK")
+    return check_exercises(folder)
+
+
+def check_exercises(folder: Path) -> int:
+    """The exercises and their drawn screens, checked the way the build checks them."""
+    import jsonschema
+    import yaml
+
+    from bot.config import REGIONS
+    from bot.exercises.catalogue import load_all
+    from bot.exercises.images import check_spec
+
+    try:
+        exercises, _ = load_all(folder / "exercises", folder / "digcomp.yml")
+        for exercise in exercises:
+            for image_id, spec in exercise.images.items():
+                try:
+                    check_spec(spec)
+                except ValueError as error:
+                    raise ValueError(f"{exercise.id}.yml, image {image_id!r}: {error}") from None
+    except jsonschema.ValidationError as error:
+        where = "/".join(str(part) for part in error.absolute_path) or "the top"
+        print(f"Error in an exercise at {where}: {error.message}", file=sys.stderr)
+        return 1
+    except (ValueError, OSError, yaml.YAMLError) as error:
+        print(f"Error in the exercises: {error}", file=sys.stderr)
+        return 1
+    for region in REGIONS:
+        count = sum(region in e.regions for e in exercises)
+        print(f"exercises {region}: {count}: OK")
     return 0
 
 
@@ -187,7 +217,9 @@ def main(argv: list[str] | None = None) -> int:
     tg_actions.add_parser("poll", help="long polling: try a real bot without a public URL")
     content = commands.add_parser("content", help="content files coaches edit")
     content_actions = content.add_subparsers(dest="action", required=True)
-    check = content_actions.add_parser("check", help="check the options and decision terms")
+    check = content_actions.add_parser(
+        "check", help="check the options, decision terms and exercises"
+    )
     check.add_argument("--dir", default=str(CONTENT_DIR), help="folder with the content files")
     add_account_commands(commands)
     args = parser.parse_args(argv)

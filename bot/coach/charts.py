@@ -1,4 +1,4 @@
-"""A small bar chart of progress per week, drawn on the server as SVG.
+"""Small bar charts for the job-seeker page, drawn on the server as SVG.
 
 No chart library and no script: the page stays within the strict CSP, and the
 chart is readable without JavaScript. The template draws the bars from these numbers.
@@ -6,10 +6,20 @@ chart is readable without JavaScript. The template draws the bars from these num
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.exercises.progress import CompetenceProgress
+
 WIDTH, HEIGHT, GAP, LABEL = 360, 120, 4, 16
+
+
+def scaled(value: int, top: int, room: int) -> int:
+    """How long a bar of ``value`` is when ``top`` fills ``room``; 0 when ``top`` is 0."""
+    if top <= 0:
+        return 0
+    return round(room * min(max(value, 0), top) / top)
 
 
 @dataclass(frozen=True)
@@ -30,11 +40,11 @@ def weekly_bars(moments: list[datetime], now: datetime, weeks: int = 12) -> list
         key = moment.isocalendar()[:2]
         if key in counts:
             counts[key] += 1
-    top = max(counts.values()) or 1
+    top = max(counts.values())
     width = WIDTH // weeks - GAP
     bars = []
     for index, (key, count) in enumerate(counts.items()):
-        height = round((HEIGHT - LABEL) * count / top)
+        height = scaled(count, top, HEIGHT - LABEL)
         bars.append(
             Bar(
                 week=f"{key[0]}-W{key[1]:02d}",
@@ -46,3 +56,63 @@ def weekly_bars(moments: list[datetime], now: datetime, weeks: int = 12) -> list
             )
         )
     return bars
+
+
+# Exercises passed per DigComp competence: one horizontal bar a row, the label on
+# its left, "passed/offered", the highest level and the badge mark on its right.
+SKILLS_WIDTH, SKILLS_ROW, SKILLS_BAR, SKILLS_PAD = 600, 30, 18, 8
+TRACK_X, TRACK = 225, 250
+
+
+@dataclass(frozen=True)
+class CompetenceBar:
+    code: str  # DigComp 2.2, e.g. "4.2"
+    label: str
+    done: int  # exercises passed
+    total: int  # exercises offered
+    earned: bool  # the competence's badge
+    level: int | None  # the highest level passed
+    x: int
+    y: int
+    width: int  # the passed part of the track
+    height: int
+    track: int  # the whole track: every exercise offered passed
+
+    @property
+    def text_y(self) -> int:
+        """The baseline of the row's texts, centred on the bar."""
+        return self.y + self.height // 2 + 5
+
+    @property
+    def name_x(self) -> int:
+        """Where the competence's code and label start, left of the track."""
+        return SKILLS_PAD
+
+    @property
+    def end(self) -> int:
+        """Where the texts right of the track start."""
+        return self.x + self.track + 10
+
+
+def competence_bars(rows: Sequence[CompetenceProgress]) -> list[CompetenceBar]:
+    """One bar per competence, in the given order: its width is passed / offered."""
+    return [
+        CompetenceBar(
+            code=row.code,
+            label=row.label,
+            done=row.done,
+            total=row.total,
+            earned=row.earned,
+            level=row.level,
+            x=TRACK_X,
+            y=SKILLS_PAD + index * SKILLS_ROW,
+            width=scaled(row.done, row.total, TRACK),
+            height=SKILLS_BAR,
+            track=TRACK,
+        )
+        for index, row in enumerate(rows)
+    ]
+
+
+def competence_chart_height(bars: Sequence[CompetenceBar]) -> int:
+    return 2 * SKILLS_PAD + max(len(bars), 1) * SKILLS_ROW - (SKILLS_ROW - SKILLS_BAR)

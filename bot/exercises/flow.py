@@ -166,7 +166,7 @@ def _begin(turn: Turn, exercise: Exercise, ctx: Context) -> None:
     turn.say.append(
         Message(
             f"{exercise.title}. {exercise.intro}\n"
-            + t.gettext("Typ 'sla over' als je het niet weet, of 'stop' om te stoppen.")
+            + t.gettext("Typ 'sla over' als je het niet weet. Typ 'stop' om te stoppen.")
         )
     )
 
@@ -307,25 +307,24 @@ def _ask_question(state: State, ctx: Context, simple: bool) -> list[Message]:
     messages: list[Message] = []
     if simple:
         messages.append(Message(t.gettext("Tip: {hint}").format(hint=question.hint)))
+    if fresh and part == 0 and question.image:
+        messages.append(_image(question.image, "", ctx, exercise))
     if question.type == "choice":
-        if fresh and question.image:
-            messages.append(_image(question.image, "", ctx, exercise))
         choices = [(c.text, f"c{i}") for i, c in enumerate(question.choices)]
         messages.append(_choice_message(question.text, choices, t))
     elif question.type == "true_false":
-        if fresh and part == 0 and question.image:
-            messages.append(_image(question.image, "", ctx, exercise))
+        # The statement, then the question: a statement may hold a question of its own.
         statement = question.statements[part]
         count = len(question.statements)
         lead = question.text if part == 0 else t.gettext("Klopt dit?")
-        text = f"{lead}\n\n{part + 1}/{count}: “{statement.text}”"
         buttons = [
             Button(t.gettext("Ja, dat klopt"), "yes"),
             Button(t.gettext("Nee, klopt niet"), "no"),
         ]
-        messages.append(Message(text, _with_skip(buttons, t)))
+        messages.append(Message(f"“{statement.text}”"))
+        messages.append(Message(f"{lead} ({part + 1}/{count})", _with_skip(buttons, t)))
     elif question.type == "order":
-        messages.append(_ask_order(state, question, exercise, t))
+        messages += _ask_order(state, question, exercise, t)
     elif question.type == "spot_fake":
         if part == 0:
             if fresh:
@@ -343,19 +342,19 @@ def _ask_question(state: State, ctx: Context, simple: bool) -> list[Message]:
 
 def _ask_order(
     state: State, question: Question, exercise: Exercise, t: NullTranslations
-) -> Message:
+) -> list[Message]:
     picked = list(state.get("picked") or [])
     shown = shuffled(question, exercise.id)
-    lines = [f"{LETTERS[pos]}. {question.steps[i]}" for pos, i in enumerate(shown)]
-    done = [f"{n + 1}. {question.steps[i]}" for n, i in enumerate(picked)]
     if picked:
+        done = [f"{n + 1}. {question.steps[i]}" for n, i in enumerate(picked)]
         lead = t.gettext("Zo ver ben je:") + "\n" + "\n".join(done)
         ask = t.gettext("Wat is stap {number}?").format(number=len(picked) + 1)
     else:
+        lines = [f"{LETTERS[pos]}. {question.steps[i]}" for pos, i in enumerate(shown)]
         lead = question.text + "\n" + "\n".join(lines)
         ask = t.gettext("Wat doe je eerst?")
     buttons = [Button(question.steps[i], f"s{i}") for i in shown if i not in picked]
-    return Message(f"{lead}\n\n{ask}", _with_skip(buttons, t))
+    return [Message(lead), Message(ask, _with_skip(buttons, t))]
 
 
 _PROMPTS: dict[str, Callable[[State, Context, bool], list[Message]]] = {
@@ -638,11 +637,10 @@ def _check(turn: Turn, question: Question, given: int | bool, ctx: Context) -> N
     state["wrong"] = int(state.get("wrong") or 0) + 1
     if state["wrong"] == 1:
         state["tries"] = 1
+        # Why, and the tip, apart: each may hold a question of its own.
+        turn.say.append(Message(" ".join(filter(None, [t.gettext("Dat klopt niet."), why]))))
         hint = t.gettext("Tip: {hint}").format(hint=question.hint)
-        again = t.gettext("Probeer het nog een keer.")
-        turn.say.append(
-            Message(" ".join(filter(None, [t.gettext("Dat klopt niet."), why, hint, again])))
-        )
+        turn.say.append(Message(f"{hint} {t.gettext('Probeer het nog een keer.')}"))
         return
     _reveal(turn, question, ctx, t.gettext("Dat klopt niet."))
 

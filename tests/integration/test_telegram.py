@@ -28,10 +28,13 @@ import httpx
 import pytest
 import requests
 
+from actions.forms import payload
 from bot.config import PROJECT_ROOT, settings
+from bot.exercises.catalogue import catalogue
 from bot.store.db import session_scope
 from bot.store.models import TelegramChat, TelegramUpdate, utcnow
 from bot.store.pseudonym import pseudonym
+from tests.exercise_script import right_code, wrong_code
 from tests.integration.conftest import get_tracker
 
 if TYPE_CHECKING:
@@ -806,3 +809,45 @@ def test_the_decision_journey_by_taps_and_the_follow_up_is_pushed(user: TgUser) 
         "Nee, het lukte niet",
     ]
     assert "Past " in texts(tap_titled(user, "Een beetje"))
+
+
+def test_an_exercise_by_taps_with_its_screens_uploaded_as_photos(user: TgUser) -> None:
+    user.say("hoi")
+    tap_titled(user, "Ja, dat mag")
+    tap_titled(user, "Kies Nederland")
+    assert "Hoe makkelijk is internet voor jou?" in texts(tap_titled(user, "Oefen met de computer"))
+    tap_titled(user, "Dat gaat wel")
+    photos_before = len(user.fake.calls_of("sendPhoto", user.chat_id))
+    started = tap_titled(user, "Ja, begin")
+    exercise = catalogue("nl_NL").get(tracker_exercise(user)["exercise"])
+    assert exercise.intro in texts(started)
+    # The first question shows its screens (if it has any) as uploaded photos with the
+    # text alternative as caption: Telegram cannot fetch a laptop's URL.
+    first = exercise.questions_for("nl_NL")[0]
+    wanted = [i.image for i in first.items] or ([first.image] if first.image else [])
+    photos = user.fake.calls_of("sendPhoto", user.chat_id)[photos_before:]
+    assert len(photos) == len(wanted)
+    for call, image in zip(photos, wanted, strict=True):
+        upload = call.params["photo"]
+        assert isinstance(upload, dict) and upload["upload"].startswith(b"\x89PNG")
+        assert exercise.images[image]["alt"] in call.params["caption"]
+    # A wrong tap gets a tip, then the right one counts.
+    state = tracker_exercise(user)
+    answered = tap_code(user, wrong_code(state, catalogue("nl_NL")))
+    assert "Tip:" in texts(answered)
+    tap_code(user, right_code(tracker_exercise(user), catalogue("nl_NL")))
+    assert tracker_exercise(user)["right"] == 1
+
+
+def tracker_exercise(user: TgUser) -> dict[str, Any]:
+    return user.tracker()["slots"]["exercise"] or {}
+
+
+def tap_code(user: TgUser, code: str) -> list[dict[str, Any]]:
+    """Tap the newest button that answers ``code`` (as the flow's payload)."""
+    wanted = payload(code)
+    for call in reversed(user.fake.calls_of("sendMessage", user.chat_id)):
+        for _, data in keyboard(call.params):
+            if data == wanted:
+                return user.tap(tapped_message(user, call), data)
+    raise AssertionError(f"no button {wanted!r} sent")

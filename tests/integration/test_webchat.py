@@ -467,3 +467,51 @@ def test_the_decision_journey_in_the_widget(page: Page, web: str, tmp_path: Path
     page.get_by_role("button", name="Een beetje").click()
     expect(bot_bubble(page, "Een deel is ook een stap.")).to_be_visible()
     assert not problems
+
+
+def loaded_images(page: Page) -> list[dict[str, Any]]:
+    """The chat's images that the browser really loaded (CSP and URL right), with alt."""
+    return page.eval_on_selector_all(
+        ".log img",
+        "imgs => imgs.map(i => ({alt: i.alt, width: i.naturalWidth, src: i.src}))",
+    )
+
+
+def test_an_exercise_in_the_widget_with_images_and_a_progress_card(
+    page: Page, web: str, tmp_path: Path
+) -> None:
+    """A Flemish user practises. WERKMAATJE_SCREENSHOTS=1 writes the docs' screenshots."""
+    folder = ROOT / "docs" / "screenshots" if os.environ.get("WERKMAATJE_SCREENSHOTS") else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    problems = watch(page)
+    onboard(page, web)
+    page.get_by_role("button", name="Oefen met de computer").click()
+    expect(bot_bubble(page, "Hoe makkelijk is internet voor jou?")).to_be_visible()
+    page.get_by_role("button", name="Dat gaat wel").click()
+    expect(bot_bubble(page, "Deze oefening past bij jou")).to_be_visible()
+    page.get_by_role("button", name="Kies zelf").click()
+    say(page, "nepmail")  # typed: the exercise with that keyword
+    expect(bot_bubble(page, "Welke mail is nep?")).to_be_visible()
+    page.wait_for_function("[...document.querySelectorAll('.log img')].every(i => i.complete)")
+    images = loaded_images(page)
+    assert len(images) == 2 and all(i["width"] == 800 and len(i["alt"]) > 20 for i in images)
+    page.screenshot(path=folder / "exercise-spot-the-fake.png")
+    assert not serious(page)
+    page.locator(".quick-reply:not([disabled])", has_text="Mail B").last.click()
+    expect(bot_bubble(page, "Tip:")).to_be_visible()
+    page.locator(".quick-reply:not([disabled])", has_text="Mail A").last.click()
+    expect(bot_bubble(page, "Waarom is Mail A nep?")).to_be_visible()
+    for _ in range(30):  # skip the rest: every answer is explained
+        if page.locator(".msg-bot .bubble", has_text="Klaar!").count():
+            break
+        page.locator(".quick-reply:not([disabled])", has_text="Sla over").last.click()
+        page.wait_for_timeout(300)
+    expect(bot_bubble(page, "Klaar!")).to_be_visible()
+    say(page, "hoe ver ben ik?")
+    expect(bot_bubble(page, "Je deed 1 oefening.")).to_be_visible()
+    page.wait_for_function("[...document.querySelectorAll('.log img')].every(i => i.complete)")
+    card = [i for i in loaded_images(page) if "/media/progress/" in i["src"]]
+    assert len(card) == 1 and card[0]["width"] == 800 and "oefening" in card[0]["alt"]
+    page.locator(".log img").last.scroll_into_view_if_needed()
+    page.screenshot(path=folder / "exercise-progress.png")
+    assert not problems

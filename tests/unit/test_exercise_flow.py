@@ -131,7 +131,9 @@ def test_every_exercise_all_right(region: str, exercise_id: str) -> None:
     assert not found, found
     # Every image of the exercise was shown, with its text alternative.
     shown = {m.image for m in chat.prompts if m.image}
-    assert {f"https://example.org/media/exercises/{i}.png" for i in exercise.images} <= shown
+    questions = exercise.questions_for(region)
+    used = {q.image for q in questions if q.image} | {i.image for q in questions for i in q.items}
+    assert {f"https://example.org/media/exercises/{i}.png" for i in used} == shown
 
 
 @pytest.mark.parametrize("region,exercise_id", EVERY_EXERCISE)
@@ -188,13 +190,15 @@ def test_a_wrong_answer_gets_a_hint_and_a_retry_worth_half(kind: str) -> None:
     chat = at_question(kind)
     question, _ = current(chat.state, chat.ctx.catalogue)
     position = (chat.state["q"], chat.state["part"])
+    before = (chat.state["right"], chat.state["first"], chat.state["half"])
     turn = chat.press(wrong_code(chat.state, chat.ctx.catalogue))
     said = " ".join(m.text for m in turn.say)
     assert f"Tip: {question.hint}" in said
     assert (chat.state["q"], chat.state["part"]) == position, "the same question again"
     while (chat.state["q"], chat.state["part"]) == position:
         chat.press(right_code(chat.state, chat.ctx.catalogue))
-    assert (chat.state["right"], chat.state["first"], chat.state["half"]) == (1, 0, 1)
+    after = (chat.state["right"], chat.state["first"], chat.state["half"])
+    assert [a - b for a, b in zip(after, before, strict=True)] == [1, 0, 1]
 
 
 def test_the_retry_prompt_does_not_repeat_the_image() -> None:
@@ -208,28 +212,30 @@ def test_the_retry_prompt_does_not_repeat_the_image() -> None:
 def test_typed_answers_work_like_buttons() -> None:
     chat = at_question("true_false")
     question, part = current(chat.state, chat.ctx.catalogue)
+    first = chat.state["first"]
     chat.type("klopt" if question.statements[part].correct else "klopt niet")
-    assert chat.state["first"] == 1
-    chat = at_question("choice")
-    question, _ = current(chat.state, chat.ctx.catalogue)
-    right = next(i for i, c in enumerate(question.choices) if c.correct)
-    ordinal = ["de eerste", "de tweede", "de derde"][right]
-    chat.type(ordinal)
-    assert chat.state["first"] == 1, chat.said()
-    chat = at_question("choice")
-    chat.type("abcd"[right])
-    assert chat.state["first"] == 1, chat.said()
+    assert chat.state["first"] == first + 1
+    for typed in ("ordinal", "letter"):
+        chat = at_question("choice")
+        question, _ = current(chat.state, chat.ctx.catalogue)
+        right = next(i for i, c in enumerate(question.choices) if c.correct)
+        first = chat.state["first"]
+        chat.type(
+            ["de eerste", "de tweede", "de derde"][right] if typed == "ordinal" else "abc"[right]
+        )
+        assert chat.state["first"] == first + 1, chat.said()
 
 
 def test_an_order_question_can_be_typed_step_by_step_by_letter() -> None:
     chat = at_question("order")
+    first = chat.state["first"]
     question, _ = current(chat.state, chat.ctx.catalogue)
     shown = flow.shuffled(question, chat.state["exercise"])
     assert shown != list(range(len(question.steps))), "never shown in the right order"
     for step in range(len(question.steps) - 1):
         if chat.state.get("exercise") is None or chat.state["picked"] == list(range(step)):
             chat.type("abcd"[shown.index(step)])
-    assert chat.state["first"] == 1, chat.said()
+    assert chat.state["first"] == first + 1, chat.said()
     assert "Goed zo!" in chat.said()
 
 
@@ -303,7 +309,8 @@ def test_the_region_decides_the_variant() -> None:
 
 
 def test_picking_pages_through_every_exercise() -> None:
-    chat = Chat(state={**flow.new_state(make_ctx()), "level": 1, "step": "pick"})
+    chat = Chat(state={**flow.new_state(make_ctx()), "level": 1})
+    chat.press("pick")
     seen: set[str] = set()
     for _ in range(10):
         codes = chat.codes()
@@ -319,15 +326,16 @@ def test_a_typed_secret_is_refused_and_not_an_answer() -> None:
     for secret in ("mijn code is 482913", "Welkom2024!"):
         turn = chat.type(secret)
         assert "Typ nooit een echte code of wachtwoord" in turn.say[0].text
-        assert chat.state["answers"] == before["answers"]
+        assert chat.state == before
 
 
 def test_nonsense_is_not_understood_and_points_to_a_person() -> None:
     chat = at_question("choice")
+    answers = chat.state["answers"]
     chat.type("blablabla")
     turn = chat.type("pizza")
     assert "coach" in turn.say[0].text
-    assert chat.state["answers"] == 0
+    assert chat.state["answers"] == answers
 
 
 def test_time_is_measured() -> None:
