@@ -17,11 +17,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import region_of
-from actions.forms import is_answer, say, slot_dict, user_answer
+from actions.forms import AskFlowAnswer, answer_text, is_answer, say, slot_dict, user_answer
 from actions.support import escalate
 from bot.decision import flow, understand
 from bot.decision.catalogue import catalogue, terms
 from bot.decision.followup import followup_time, local_today
+from bot.dialogue import Message
 from bot.i18n import format_day, texts
 from bot.store import decisions, jobseekers
 from bot.store.db import run_db
@@ -66,21 +67,14 @@ class ActionStartDecision(Action):
         return [SlotSet("decision", state), SlotSet("decision_answer", None)]
 
 
-class ActionAskDecisionAnswer(Action):
-    """Ask the current step; after "ik snap het niet" in other words first."""
+class ActionAskDecisionAnswer(AskFlowAnswer, Action):
+    state_slot = "decision"
 
     def name(self) -> str:
         return "action_ask_decision_answer"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        state = state_of(tracker)
-        if state is None:
-            return []
-        simple = user_answer(tracker).intent == "not_understood"
-        say(dispatcher, flow.prompt(state, context(tracker), simple=simple))
-        return []
+    def prompt(self, state: flow.State, tracker: Tracker, simple: bool) -> list[Message]:
+        return flow.prompt(state, context(tracker), simple=simple)
 
 
 class ValidateDecisionForm(FormValidationAction):
@@ -100,7 +94,7 @@ class ValidateDecisionForm(FormValidationAction):
 
         if not is_answer(tracker, self.form_name(), "decision_answer", ours, frozenset(coach)):
             return {}
-        return {"decision_answer": str(tracker.latest_message.get("text") or "/")[:1000]}
+        return {"decision_answer": answer_text(tracker)}
 
     async def validate_decision_answer(
         self,

@@ -16,8 +16,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import region_of
-from actions.forms import is_answer, say, slot_dict, user_answer
+from actions.forms import AskFlowAnswer, answer_text, is_answer, say, slot_dict, user_answer
 from bot import media
+from bot.dialogue import Message
 from bot.exercises import flow
 from bot.exercises.catalogue import catalogue
 from bot.exercises.progress import Results, results_of, summarise
@@ -80,21 +81,14 @@ def level_from(results: Results, ctx: flow.Context) -> int:
     return min(max(passed, default=0) + 1, 4) if passed else 1
 
 
-class ActionAskExerciseAnswer(Action):
-    """Ask the current step; after "ik snap het niet" with a tip first."""
+class ActionAskExerciseAnswer(AskFlowAnswer, Action):
+    state_slot = "exercise"
 
     def name(self) -> str:
         return "action_ask_exercise_answer"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        state = state_of(tracker)
-        if state is None:
-            return []
-        simple = user_answer(tracker).intent == "not_understood"
-        say(dispatcher, flow.prompt(state, context(tracker), simple=simple))
-        return []
+    def prompt(self, state: flow.State, tracker: Tracker, simple: bool) -> list[Message]:
+        return flow.prompt(state, context(tracker), simple=simple)
 
 
 class ValidateExerciseForm(FormValidationAction):
@@ -116,7 +110,7 @@ class ValidateExerciseForm(FormValidationAction):
 
         if not is_answer(tracker, self.form_name(), "exercise_answer", ours, also):
             return {}
-        return {"exercise_answer": str(tracker.latest_message.get("text") or "/")[:1000]}
+        return {"exercise_answer": answer_text(tracker)}
 
     async def validate_exercise_answer(
         self,
@@ -143,7 +137,7 @@ class ValidateExerciseForm(FormValidationAction):
 
 
 class ActionExerciseDone(Action):
-    """After the form: clear the answer slot, so the next exercise starts clean."""
+    """After the form (stopped, or done with exercising): the menu, and a clean answer slot."""
 
     def name(self) -> str:
         return "action_exercise_done"
@@ -151,8 +145,7 @@ class ActionExerciseDone(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if not flow.in_progress(state_of(tracker)):
-            dispatcher.utter_message(response="utter_menu")
+        dispatcher.utter_message(response="utter_menu")
         return [SlotSet("exercise_answer", None)]
 
 

@@ -11,7 +11,9 @@ from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from bot.dialogue import Answer, Message
 
@@ -91,3 +93,30 @@ def is_answer(
     if answer.button is not None or ours(answer.text) or answer.intent in also:
         return True
     return answer.intent not in ALWAYS_INTERRUPT and answer.intent != "request_coach"
+
+
+def answer_text(tracker: Tracker) -> str:
+    """The form slot's value: the message as sent ("/" for an empty one)."""
+    return str(tracker.latest_message.get("text") or "/")[:MAX_TEXT]
+
+
+class AskFlowAnswer:
+    """Ask a guided conversation's current step; after "ik snap het niet" in simpler words.
+
+    A mixin, not an Action: rasa-sdk registers every Action subclass by its name.
+    """
+
+    state_slot = ""
+
+    def prompt(self, state: dict[str, Any], tracker: Tracker, simple: bool) -> list[Message]:
+        raise NotImplementedError
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        state = slot_dict(tracker, self.state_slot)
+        if state is None:
+            return []
+        simple = user_answer(tracker).intent == "not_understood"
+        say(dispatcher, self.prompt(state, tracker, simple))
+        return []

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.config import CONTENT_DIR, settings
@@ -144,58 +145,57 @@ def add_account_commands(commands: argparse._SubParsersAction) -> None:
     coach_actions.add_parser("list", help="list accounts")
 
 
-def check_content(args: argparse.Namespace) -> int:
-    """For coaches who edit the options: say in plain words whether the files are right."""
+def _reported(where: Callable[[], str], check: Callable[[], int]) -> int:
+    """Run a content check; an error is told in plain words with the file it is in."""
     import jsonschema
     import yaml
 
+    try:
+        return check()
+    except jsonschema.ValidationError as error:
+        path = "/".join(str(part) for part in error.absolute_path) or "the top"
+        print(f"Error in {where()} at {path}: {error.message}", file=sys.stderr)
+    except (ValueError, OSError, yaml.YAMLError) as error:
+        print(f"Error in {where()}: {error}", file=sys.stderr)
+    return 1
+
+
+def check_content(args: argparse.Namespace) -> int:
+    """For coaches who edit the content: say in plain words whether the files are right."""
     from bot.config import REGIONS
     from bot.decision.catalogue import load_catalogue, load_terms
 
     folder = Path(args.dir)
-    current = "decision_terms.yml"
-    try:
-        known = load_terms(folder / current)
+    current = ["decision_terms.yml"]
+
+    def options() -> int:
+        known = load_terms(folder / current[0])
         for region in REGIONS:
-            current = f"options/{region}.yml"
+            current[0] = f"options/{region}.yml"
             catalogue = load_catalogue(region, folder / "options", known_terms=known)
             print(f"{region}: {len(catalogue.options)} options, version {catalogue.version}: OK")
-    except jsonschema.ValidationError as error:
-        where = "/".join(str(part) for part in error.absolute_path) or "the top"
-        print(f"Error in {current} at {where}: {error.message}", file=sys.stderr)
+        goals, preferences = len(known.goals), len(known.preferences)
+        print(f"decision terms: {goals} goals, {preferences} preferences: OK")
+        return 0
+
+    if _reported(lambda: current[0], options):
         return 1
-    except (ValueError, OSError, yaml.YAMLError) as error:
-        print(f"Error in {current}: {error}", file=sys.stderr)
-        return 1
-    goals, preferences = len(known.goals), len(known.preferences)
-    print(f"decision terms: {goals} goals, {preferences} preferences: OK")
-    return check_exercises(folder)
+    return _reported(lambda: "the exercises", lambda: check_exercises(folder))
 
 
 def check_exercises(folder: Path) -> int:
     """The exercises and their drawn screens, checked the way the build checks them."""
-    import jsonschema
-    import yaml
-
     from bot.config import REGIONS
     from bot.exercises.catalogue import load_all
     from bot.exercises.images import check_spec
 
-    try:
-        exercises, _ = load_all(folder / "exercises", folder / "digcomp.yml")
-        for exercise in exercises:
-            for image_id, spec in exercise.images.items():
-                try:
-                    check_spec(spec)
-                except ValueError as error:
-                    raise ValueError(f"{exercise.id}.yml, image {image_id!r}: {error}") from None
-    except jsonschema.ValidationError as error:
-        where = "/".join(str(part) for part in error.absolute_path) or "the top"
-        print(f"Error in an exercise at {where}: {error.message}", file=sys.stderr)
-        return 1
-    except (ValueError, OSError, yaml.YAMLError) as error:
-        print(f"Error in the exercises: {error}", file=sys.stderr)
-        return 1
+    exercises, _ = load_all(folder / "exercises", folder / "digcomp.yml")
+    for exercise in exercises:
+        for image_id, spec in exercise.images.items():
+            try:
+                check_spec(spec)
+            except ValueError as error:
+                raise ValueError(f"{exercise.id}.yml, image {image_id!r}: {error}") from None
     for region in REGIONS:
         count = sum(region in e.regions for e in exercises)
         print(f"exercises {region}: {count}: OK")

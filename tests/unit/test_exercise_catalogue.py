@@ -196,4 +196,5 @@ def test_content_check_names_a_broken_exercise_image(
     )
     assert cli.main(["content", "check", "--dir", str(tmp_path / "content")]) == 1
     err = capsys.readouterr().err
-    assert "phishing_mail.yml, image 'bank_mail_fake'" in err and "buton" in err
+    assert "Error in the exercises: phishing_mail.yml, image 'bank_mail_fake'" in err
+    assert "buton" in err
