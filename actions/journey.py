@@ -51,9 +51,11 @@ class ActionShowProgress(Action):
             dispatcher.utter_message(text=exercises_text, image=card, alt=exercises_text)
         elif consent:
             dispatcher.utter_message(text=exercises_text)
+        if tracker.active_loop:  # inside an exercise, its question follows instead
+            return []
         if not consent:
             dispatcher.utter_message(response="utter_ask_change_consent")
-        elif not tracker.active_loop:
+        else:
             dispatcher.utter_message(response="utter_menu")
         return []
 

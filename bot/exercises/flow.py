@@ -50,7 +50,7 @@ INTAKE = (
 )
 # A code, PIN or password typed into the chat: five digits in a row, or a long word
 # mixing letters and digits ("Welkom2024!").
-SECRET = re.compile(r"\d{5,}|(?=\S*[A-Za-z])(?=\S*\d)\S{8,}")
+SECRET = re.compile(r"\d{5,}|(?<!\S)(?=\S*[A-Za-z])(?=\S*\d)[^\s<>/]{8,32}(?!\S)")
 
 
 @dataclass

@@ -327,6 +327,8 @@ def test_a_typed_secret_is_refused_and_not_an_answer() -> None:
         turn = chat.type(secret)
         assert "Typ nooit een echte code of wachtwoord" in turn.say[0].text
         assert chat.state == before
+    for harmless in ("<script>alert(1)</script>", "ik ben 23", "werk.nl/vacature2024"):
+        assert "Typ nooit" not in " ".join(m.text for m in chat.type(harmless).say)
 
 
 def test_nonsense_is_not_understood_and_points_to_a_person() -> None:
