@@ -469,6 +469,9 @@ def test_the_decision_journey_in_the_widget(page: Page, web: str, tmp_path: Path
     assert not problems
 
 
+ALL_IMAGES_LOADED = "() => [...document.querySelectorAll('.log img')].every(i => i.complete)"
+
+
 def loaded_images(page: Page) -> list[dict[str, Any]]:
     """The chat's images that the browser really loaded (CSP and URL right), with alt."""
     return page.eval_on_selector_all(
@@ -492,7 +495,7 @@ def test_an_exercise_in_the_widget_with_images_and_a_progress_card(
     page.get_by_role("button", name="Kies zelf").click()
     say(page, "nepmail")  # typed: the exercise with that keyword
     expect(bot_bubble(page, "Welke mail is nep?")).to_be_visible()
-    page.wait_for_function("[...document.querySelectorAll('.log img')].every(i => i.complete)")
+    poll(page, ALL_IMAGES_LOADED)
     images = loaded_images(page)
     assert len(images) == 2 and all(i["width"] == 800 and len(i["alt"]) > 20 for i in images)
     page.screenshot(path=folder / "exercise-spot-the-fake.png")
@@ -509,7 +512,7 @@ def test_an_exercise_in_the_widget_with_images_and_a_progress_card(
     expect(bot_bubble(page, "Klaar!")).to_be_visible()
     say(page, "hoe ver ben ik?")
     expect(bot_bubble(page, "Je deed 1 oefening.")).to_be_visible()
-    page.wait_for_function("[...document.querySelectorAll('.log img')].every(i => i.complete)")
+    poll(page, ALL_IMAGES_LOADED)
     card = [i for i in loaded_images(page) if "/media/progress/" in i["src"]]
     assert len(card) == 1 and card[0]["width"] == 800 and "oefening" in card[0]["alt"]
     page.locator(".log img").last.scroll_into_view_if_needed()

@@ -246,7 +246,15 @@
       image.alt = message.alt || "Afbeelding van Werkmaatje";
       image.loading = "lazy";
       image.addEventListener("load", scrollDown);
-      item.appendChild(image);
+      /* A tap opens the picture full size: a screen's small print must stay readable. */
+      var zoom = document.createElement("a");
+      zoom.className = "image-link";
+      zoom.href = message.image;
+      zoom.target = "_blank";
+      zoom.rel = "noopener";
+      zoom.title = "Open de afbeelding groot";
+      zoom.appendChild(image);
+      item.appendChild(zoom);
     }
     if (message.text && speech) {
       var speak = document.createElement("button");
