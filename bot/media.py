@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 from bot.config import PROJECT_ROOT, settings
@@ -123,11 +122,3 @@ def load(url: str) -> bytes | None:
     if kind == "progress":
         return card_image(name)
     return None
-
-
-def ensure_built(directory: Path = EXERCISE_IMAGES) -> None:
-    """Draw the exercise screens if a checkout has not built them yet (``make media``)."""
-    from bot.exercises.catalogue import image_specs
-    from bot.exercises.images import build
-
-    build(image_specs(), directory)

@@ -547,10 +547,11 @@ def _on_resume(turn: Turn, code: str, words: str, ctx: Context) -> bool:
 def _on_question(turn: Turn, code: str, words: str, ctx: Context) -> bool:
     state = turn.state
     question = _question(state, ctx)
-    if question is None:  # the exercise changed meanwhile: start it again
-        exercise = _exercise(state, ctx)
-        state["step"] = "suggest" if exercise is None else state["step"]
-        return exercise is None
+    if question is None:  # the exercise changed or was removed meanwhile: choose again
+        state.update(_fresh_exercise(None, 0))
+        state["step"] = "suggest"
+        turn.say.append(Message(ctx.t.gettext("Deze oefening is veranderd. Kies opnieuw.")))
+        return True
     if code == "skip" or (words and is_skip(words)):
         _skip(turn, question, ctx)
         return True

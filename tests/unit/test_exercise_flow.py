@@ -354,3 +354,14 @@ def test_results_suggest_nothing_when_everything_is_passed() -> None:
     chat = Chat(state={**flow.new_state(ctx), "level": 4, "results": results, "step": "suggest"})
     assert "alle oefeningen" in chat.asked()[0].text
     assert PASS_SCORE <= 100
+
+
+def test_a_changed_exercise_is_chosen_again_not_resumed_halfway() -> None:
+    chat = at_question("choice")
+    saved = json.loads(json.dumps(chat.state))
+    saved["version"] = 999  # the coach changed the exercise since
+    again = Chat(state=saved)
+    assert again.step == "suggest", "a changed exercise is not offered to resume"
+    saved["step"], saved["exercise"] = "question", "removed_exercise"
+    turn = flow.advance(saved, Answer(button="c0"), make_ctx())
+    assert turn.state["step"] == "suggest" and "veranderd" in turn.say[0].text
