@@ -21,7 +21,7 @@ from bot import media
 from bot.dialogue import Message
 from bot.exercises import flow
 from bot.exercises.catalogue import catalogue
-from bot.exercises.progress import Results, results_of, summarise
+from bot.exercises.progress import Results, results_of, starting_level, summarise
 from bot.i18n import texts
 from bot.store import exercises, jobseekers
 from bot.store.db import run_db
@@ -38,7 +38,6 @@ def context(tracker: Tracker) -> flow.Context:
         catalogue=catalogue(region),
         t=texts(region),
         image_url=media.exercise_image_url,
-        consent=bool(tracker.get_slot("consent")),
     )
 
 
@@ -63,7 +62,8 @@ class ActionStartExercise(Action):
             # A returning user with consent: the stored results tell their level.
             stored = await stored_results(tracker)
             if stored:
-                state = {**(state or {}), "results": stored, "level": level_from(stored, ctx)}
+                level = starting_level(ctx.catalogue, stored)
+                state = {**(state or {}), "results": stored, "level": level}
         state, messages = flow.start(state, ctx, named)
         say(dispatcher, messages)
         return [SlotSet("exercise", state), SlotSet("exercise_answer", None)]
@@ -73,12 +73,6 @@ async def stored_results(tracker: Tracker) -> Results:
     if tracker.get_slot("consent") is not True:
         return {}
     return results_of(await run_db(exercises.of_sender, tracker.sender_id))
-
-
-def level_from(results: Results, ctx: flow.Context) -> int:
-    """The highest level passed, plus one: where a returning user goes on."""
-    passed = [e.level for e in ctx.catalogue.exercises if (results.get(e.id) or {}).get("passed")]
-    return min(max(passed, default=0) + 1, 4) if passed else 1
 
 
 class ActionAskExerciseAnswer(AskFlowAnswer, Action):

@@ -61,8 +61,6 @@ class Context:
     t: NullTranslations
     # The URL of a drawn image, by its id (bot/media.py).
     image_url: Callable[[str], str]
-    # Without consent nothing is stored; the flow still adapts within the conversation.
-    consent: bool = False
 
 
 @dataclass
@@ -81,7 +79,6 @@ def new_state(ctx: Context) -> State:
         "region": ctx.region,
         "level": None,
         "results": {},
-        "exercise": None,
         "last": None,
         "page": 0,
         "misses": 0,
@@ -200,7 +197,7 @@ def _ask_intake(state: State, ctx: Context, simple: bool) -> list[Message]:
 
 def _ask_suggest(state: State, ctx: Context, simple: bool) -> list[Message]:
     t = ctx.t
-    exercise = suggest(ctx.catalogue, state.get("results") or {}, _level(state), state["last"])
+    exercise = _suggestion(state, ctx)
     if exercise is None:
         text = t.gettext("Je hebt alle oefeningen goed gedaan. Knap! Wil je er een herhalen?")
         return [Message(text, (Button(t.gettext("Kies zelf"), "pick"), _stop_button(t)))]
@@ -490,7 +487,7 @@ def _on_suggest(turn: Turn, code: str, words: str, ctx: Context) -> bool:
     if code.startswith("e:"):
         return _choose(turn, code[2:], ctx)
     if code == "pick":
-        turn.state["step"], turn.state["page"] = "pick", 0
+        _to_pick(turn.state)
         return True
     named = _named_exercise(words, ctx) if words else None
     if named is not None:
@@ -498,14 +495,12 @@ def _on_suggest(turn: Turn, code: str, words: str, ctx: Context) -> bool:
         return True
     said = understand.yes_no(words) if words else None
     if said is True:
-        exercise = suggest(
-            ctx.catalogue, turn.state.get("results") or {}, _level(turn.state), turn.state["last"]
-        )
+        exercise = _suggestion(turn.state, ctx)
         if exercise is not None:
             _begin(turn, exercise, ctx)
             return True
     if said is False:
-        turn.state["step"], turn.state["page"] = "pick", 0
+        _to_pick(turn.state)
         return True
     return False
 
@@ -540,7 +535,7 @@ def _on_resume(turn: Turn, code: str, words: str, ctx: Context) -> bool:
         return True
     _record(turn, ctx, finished=False)
     turn.state.update(_fresh_exercise(None, 0))
-    turn.state["step"], turn.state["page"] = "pick", 0
+    _to_pick(turn.state)
     return True
 
 
@@ -574,7 +569,7 @@ def _given(state: State, question: Question, code: str, words: str) -> int | boo
         if _says(words, TRUE_WORDS):
             return True
         return understand.yes_no(words) if words else None
-    prefix, titles = _options(state, question, part)
+    prefix, titles = _options(question, part)
     if code.startswith(prefix) and code[1:].isdigit():
         return int(code[1:])
     if not words:
@@ -584,7 +579,7 @@ def _given(state: State, question: Question, code: str, words: str) -> int | boo
     return _pick_index(words, titles)
 
 
-def _options(state: State, question: Question, part: int) -> tuple[str, list[str]]:
+def _options(question: Question, part: int) -> tuple[str, list[str]]:
     if question.type == "choice":
         return "c", [c.text for c in question.choices]
     if question.type == "order":
@@ -765,8 +760,13 @@ def _next_part(turn: Turn, question: Question, ctx: Context) -> None:
         _finish(turn, ctx)
 
 
-def _level(state: State) -> int:
-    return int(state.get("level") or 1)
+def _suggestion(state: State, ctx: Context) -> Exercise | None:
+    level = int(state.get("level") or 1)
+    return suggest(ctx.catalogue, state.get("results") or {}, level, state.get("last"))
+
+
+def _to_pick(state: State) -> None:
+    state["step"], state["page"] = "pick", 0
 
 
 def score_of(state: State) -> int:

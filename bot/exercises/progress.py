@@ -37,6 +37,12 @@ def next_level(level: int, score: int) -> int:
     return level
 
 
+def starting_level(catalogue: Catalogue, results: Results) -> int:
+    """Where a returning user goes on: one level above the highest level passed."""
+    passed = [e.level for e in catalogue.exercises if (results.get(e.id) or {}).get("passed")]
+    return min(max(passed) + 1, LEVELS[-1]) if passed else LEVELS[0]
+
+
 def suggest(
     catalogue: Catalogue, results: Results, level: int, last: str | None
 ) -> Exercise | None:

@@ -26,14 +26,13 @@ MAX_TITLE = 40
 EVERY_EXERCISE = [(r, e.id) for r in REGIONS for e in catalogue(r).exercises]
 
 
-def make_ctx(region: str = "nl_NL", consent: bool = True) -> flow.Context:
+def make_ctx(region: str = "nl_NL") -> flow.Context:
     return flow.Context(
         region=region,
         now=NOW,
         catalogue=catalogue(region),
         t=texts(region),
         image_url=lambda image: f"https://example.org/media/exercises/{image}.png",
-        consent=consent,
     )
 
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 from bot import media
 from bot.exercises.catalogue import catalogue
-from bot.exercises.progress import next_level, results_of, suggest, summarise
+from bot.exercises.progress import next_level, results_of, starting_level, suggest, summarise
 from bot.store import exercises, jobseekers
 from bot.store.exercises import Attempt
 
@@ -44,6 +44,16 @@ def test_levels_go_up_after_success_and_down_after_failure() -> None:
     assert next_level(2, 60) == 2
     assert next_level(2, 10) == 1
     assert next_level(1, 0) == 1
+
+
+def test_a_returning_user_starts_above_the_highest_level_passed() -> None:
+    cat = catalogue("nl_NL")
+    assert starting_level(cat, {}) == 1
+    two = next(e for e in cat.exercises if e.level == 2)
+    assert starting_level(cat, {two.id: {"score": 90, "passed": True}}) == 3
+    assert starting_level(cat, {two.id: {"score": 30, "passed": False}}) == 1
+    everything = {e.id: {"score": 100, "passed": True} for e in cat.exercises}
+    assert starting_level(cat, everything) == min(max(e.level for e in cat.exercises) + 1, 4)
 
 
 def test_suggest_prefers_the_level_then_a_new_competence() -> None:
