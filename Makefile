@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup media run shell telegram-poll test lint unit train core-test nlu-test e2e nlu-report lock locales db clean
+.PHONY: setup media run shell telegram-poll test lint unit train core-test nlu-test e2e test-postgres nlu-report lock locales db clean
 
 setup: $(VENV)/.installed $(SPACY_NL) $(MO) $(MEDIA) db $(MODEL)
 
@@ -72,7 +72,7 @@ lock: $(VENV)/.installed
 
 # Test tiers, cheapest first: a failing fast check stops the run early.
 # `unit` includes `rasa data validate` (tests/unit/test_data_validate.py) and needs no model.
-test: lint unit core-test e2e nlu-test
+test: lint unit core-test e2e test-postgres nlu-test
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions tests
@@ -86,6 +86,9 @@ core-test: setup
 
 e2e: setup
 	$(VENV)/bin/pytest -q tests/integration
+
+test-postgres: setup  ## the privacy proofs (tests marked `postgres`) again on Debian's PostgreSQL
+	bash tests/postgres.sh
 
 nlu-test: setup
 	$(VENV)/bin/pytest -q tests/nlu

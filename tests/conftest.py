@@ -1,14 +1,48 @@
-"""Every test run gets its own SQLite database and secrets under a temporary folder."""
+"""Every test run gets its own database and secrets under a temporary folder.
+
+SQLite by default. With ``TEST_DATABASE_URL`` set to a PostgreSQL server
+(``make test-postgres``), the run gets a fresh database of its own on that server,
+dropped at the end.
+"""
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 from pathlib import Path
+from uuid import uuid4
 
 _TMP = Path(tempfile.mkdtemp(prefix="werkmaatje-test-"))
 os.environ["WERKMAATJE_VAR_DIR"] = str(_TMP)
-os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'test.db'}"
+
+
+def _fresh_postgres_database(server_url: str) -> str:
+    """Create an empty database on the server for this run; drop it when the run ends."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"werkmaatje_test_{uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", future=True)
+    with admin.connect() as connection:
+        connection.execute(text(f'create database "{name}"'))
+
+    def drop() -> None:
+        from bot.store.db import engine
+
+        engine().dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'drop database if exists "{name}" with (force)'))
+        admin.dispose()
+
+    atexit.register(drop)
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+_SERVER = os.environ.get("TEST_DATABASE_URL", "")
+os.environ["DATABASE_URL"] = (
+    _fresh_postgres_database(_SERVER) if _SERVER else f"sqlite:///{_TMP / 'test.db'}"
+)
 # Own ports, so a `make run` on the same machine is never mistaken for the test servers.
 # (Overridable, so two test runs on one machine can use different ports.)
 os.environ.setdefault("RASA_PORT", "15005")
