@@ -15,7 +15,8 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT, VAR_DIR, settings
 
 VENV_BIN = Path(sys.executable).parent
-MODEL = PROJECT_ROOT / "models" / "werkmaatje.tar.gz"
+# WERKMAATJE_MODEL: another trained model, e.g. a test run of a work in progress.
+MODEL = Path(os.environ.get("WERKMAATJE_MODEL", PROJECT_ROOT / "models" / "werkmaatje.tar.gz"))
 
 
 @dataclass
