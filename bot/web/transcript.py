@@ -19,6 +19,7 @@ class ChatMessage(TypedDict):
     text: str
     buttons: list[Button]
     image: str | None
+    alt: str | None  # the image's text alternative (sent as the bot event's metadata)
     name: str | None  # the coach's first name, shown above their messages
 
 
@@ -68,6 +69,8 @@ def bot_messages(event: dict[str, Any]) -> list[ChatMessage]:
     text = event.get("text") if isinstance(event.get("text"), str) else ""
     data = event.get("data") if isinstance(event.get("data"), dict) else {}
     coach = sent_by_coach(event)
+    metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+    alt = metadata.get("alt") if isinstance(metadata.get("alt"), str) else None
     custom = data.get("custom")
     if not text and isinstance(custom, dict) and isinstance(custom.get("text"), str):
         text = custom["text"]  # a custom payload shows its text, as on Telegram
@@ -81,6 +84,7 @@ def bot_messages(event: dict[str, Any]) -> list[ChatMessage]:
             text=part,
             buttons=buttons if last else [],
             image=image if last else None,
+            alt=alt if last and image else None,
             name=coach,
         )
         if message["text"] or message["buttons"] or message["image"]:
@@ -113,7 +117,9 @@ def chat_messages(events: list[dict[str, Any]]) -> list[ChatMessage]:
                 text = title_for(text, bots) or ""
             if text:
                 messages.append(
-                    ChatMessage(sender="user", text=text, buttons=[], image=None, name=None)
+                    ChatMessage(
+                        sender="user", text=text, buttons=[], image=None, alt=None, name=None
+                    )
                 )
             messages.extend(held or [])
             held = None
