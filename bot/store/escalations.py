@@ -21,6 +21,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.config import DEFAULT_REGION
+from bot.privacy.masking import mask
 from bot.store.db import session_scope
 from bot.store.jobseekers import row_for
 from bot.store.models import (
@@ -92,6 +93,8 @@ class Escalation:
     claimed_at: datetime | None
     resolved_at: datetime | None
     notes: list[Note] = field(default_factory=list)
+    # The retention run removed the summary, notes and transcript (bot/privacy/retention.py).
+    transcript_deleted: bool = False
 
 
 def aware(value: datetime | None) -> datetime | None:
@@ -317,6 +320,7 @@ def get(escalation_id: int, viewer: Viewer) -> Escalation | None:
             claimed_at=aware(request.claimed_at),
             resolved_at=aware(request.resolved_at),
             notes=[Note(int(n.id), name, n.text, aware(n.created_at) or now) for n, name in notes],
+            transcript_deleted=request.transcript_deleted_at is not None,
         )
 
 
@@ -398,13 +402,17 @@ def resolve(escalation_id: int, viewer: Viewer) -> str:
 
 
 def clean_labels(raw: list[str]) -> list[str]:
-    """Lower-case, trimmed, unique, at most ``MAX_LABELS``; anything else is refused."""
+    """Lower-case, trimmed, unique, at most ``MAX_LABELS``; anything else is refused.
+
+    A label holding a personal identifier (a phone number typed as a label) is refused
+    too: labels are shown in lists and exported, so they must stay identifier-free.
+    """
     labels: list[str] = []
     for value in raw:
         label = " ".join(value.strip().lower().split())
         if not label:
             continue
-        if not LABEL.fullmatch(label):
+        if not LABEL.fullmatch(label) or mask(label) != label:
             raise ValueError(f"invalid label {value[:40]!r}")
         if label not in labels:
             labels.append(label)
@@ -422,12 +430,13 @@ def set_labels(escalation_id: int, viewer: Viewer, labels: list[str]) -> list[st
 
 
 def add_note(escalation_id: int, viewer: Viewer, text: str) -> int:
+    """A private coach note, with identifiers masked like everything else we store."""
     text = text.strip()
     if not text or len(text) > MAX_NOTE:
         raise ValueError("a note needs text (at most 4000 characters)")
     with session_scope() as session:
         row = _editable(session, escalation_id, viewer)
-        note = EscalationNote(escalation_id=row.id, coach_id=viewer.coach_id, text=text)
+        note = EscalationNote(escalation_id=row.id, coach_id=viewer.coach_id, text=mask(text))
         session.add(note)
         row.updated_at = utcnow()
         session.flush()

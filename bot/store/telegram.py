@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
+from bot.privacy.masking import mask
 from bot.store.db import session_scope
 from bot.store.models import TelegramChat, TelegramUpdate, utcnow
 
@@ -28,13 +29,41 @@ class ChatLink:
 
 
 def accept_update(update_id: int, payload: dict[str, Any]) -> bool:
-    """Store a new update; False when this update_id was accepted before."""
+    """Store a new update; False when this update_id was accepted before.
+
+    The stored copy has its text masked (:func:`masked_update`): the live turn
+    gets the raw update in memory, but a replay after a crash works on the
+    masked text, like every later turn does.
+    """
     try:
         with session_scope() as session:
-            session.add(TelegramUpdate(update_id=update_id, payload=payload))
+            session.add(TelegramUpdate(update_id=update_id, payload=masked_update(payload)))
     except IntegrityError:
         return False
     return True
+
+
+def masked_update(payload: dict[str, Any]) -> dict[str, Any]:
+    """A copy with the message texts and captions masked (also of the message a button was on).
+
+    Ids, chat and user fields and button data ("/affirm") stay, so a replay still
+    reaches the right conversation.
+    """
+    masked = dict(payload)
+    for kind in ("message", "edited_message"):
+        if isinstance(payload.get(kind), dict):
+            masked[kind] = _masked_message(payload[kind])
+    query = payload.get("callback_query")
+    if isinstance(query, dict) and isinstance(query.get("message"), dict):
+        masked["callback_query"] = {**query, "message": _masked_message(query["message"])}
+    return masked
+
+
+def _masked_message(message: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: mask(value) if key in ("text", "caption") and isinstance(value, str) else value
+        for key, value in message.items()
+    }
 
 
 def mark_handled(update_id: int) -> None:
