@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup media run shell telegram-poll test lint unit train core-test nlu-test e2e test-postgres nlu-report lock locales db clean
+.PHONY: setup media run shell telegram-poll retention test lint unit train core-test nlu-test e2e test-postgres nlu-report lock locales db clean
 
 setup: $(VENV)/.installed $(SPACY_NL) $(MO) $(MEDIA) db $(MODEL)
 
@@ -66,6 +66,9 @@ shell: setup
 
 telegram-poll: setup  ## try a real Telegram bot without a public URL (needs TELEGRAM_TOKEN and `make run`)
 	$(PY) -m bot.cli telegram poll
+
+retention: $(VENV)/.installed db  ## delete old conversation events and escalation texts, keep counts (ARGS=--dry-run)
+	$(PY) -m bot.cli retention $(ARGS)
 
 lock: $(VENV)/.installed
 	$(VENV)/bin/uv pip compile requirements.in --python-version 3.10 -o requirements.lock

@@ -1,4 +1,4 @@
-"""One command-line entry: `python -m bot.cli run | shell | telegram | team | coach`."""
+"""One command-line entry: `python -m bot.cli run | shell | telegram | team | coach | retention`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from bot.config import CONTENT_DIR, settings
+from bot.config import CONTENT_DIR, PROJECT_ROOT, VAR_DIR, settings
 from bot.services import MODEL, VENV_BIN, action_server, all_services, running, service_env
 
 CHAT_HELP = """
@@ -52,7 +53,7 @@ def run() -> int:
     _stop_on_sigterm()
     services = all_services()
     print("Starting the action server, Rasa and the web app (about a minute)...", flush=True)
-    with running(services):
+    with running(services), scheduled_retention():
         config = settings()
         print(
             CHAT_HELP.format(rasa=config.rasa_port, actions=config.action_port, web=config.web_port)
@@ -64,6 +65,77 @@ def run() -> int:
             return 0
     print("A service stopped; see var/logs/.", file=sys.stderr)
     return 1
+
+
+@contextmanager
+def scheduled_retention() -> Iterator[None]:
+    """Run retention now and every RETENTION_EVERY_HOURS beside the servers (0: not here).
+
+    A child process with its own log, so a failed run never stops the assistant.
+    """
+    hours = settings().retention_every_hours
+    if hours <= 0:
+        yield
+        return
+    log_path = VAR_DIR / "logs" / "retention.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "retention", "--every", str(hours)],
+            cwd=PROJECT_ROOT,
+            env=service_env(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            yield
+        finally:
+            child.terminate()
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def retention(args: argparse.Namespace) -> int:
+    """Delete old conversation events and escalation texts; keep anonymous counts."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.privacy import retention as policy
+
+    config = settings()
+    days = args.event_days if args.event_days is not None else config.retention_event_days
+    escalation_days = args.escalation_days
+    if escalation_days is None:
+        escalation_days = config.retention_escalation_days
+    while True:
+        stamp = time.strftime("%Y-%m-%d %H:%M")
+        print(f"{stamp}: events older than {days} days, escalations {escalation_days} days")
+        try:
+            report = policy.run(days, escalation_days, dry_run=args.dry_run)
+            print("\n".join(report.lines()), flush=True)
+        except ValueError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        except SQLAlchemyError as error:  # in a loop: try again next time
+            print(f"error: {type(error).__name__}: {error}", file=sys.stderr, flush=True)
+            if not args.every:
+                return 1
+        if not args.every:
+            return 0
+        time.sleep(args.every * 3600)
+
+
+def add_retention_command(commands: argparse._SubParsersAction) -> None:
+    keep = commands.add_parser(
+        "retention", help="delete old conversation events and escalation texts (docs/privacy.md)"
+    )
+    keep.add_argument("--event-days", type=int, default=None, help="default RETENTION_EVENT_DAYS")
+    keep.add_argument(
+        "--escalation-days", type=int, default=None, help="default RETENTION_ESCALATION_DAYS"
+    )
+    keep.add_argument("--dry-run", action="store_true", help="only count what would go")
+    keep.add_argument("--every", type=float, default=None, metavar="HOURS", help="run in a loop")
 
 
 def shell() -> int:
@@ -222,7 +294,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     check.add_argument("--dir", default=str(CONTENT_DIR), help="folder with the content files")
     add_account_commands(commands)
+    add_retention_command(commands)
     args = parser.parse_args(argv)
+    if args.command == "retention":
+        return retention(args)
     if args.command == "content":
         return check_content(args)
     if args.command in ("team", "coach"):

@@ -57,6 +57,12 @@ class Settings:
     followup_hour: int
     followup_poll_s: float
     followup_delay_s: float | None
+    # Retention (bot/privacy/retention.py): conversation events older than this many
+    # days go; the summary and notes of an escalation go this many days after it was
+    # resolved; `make run` runs it every this many hours (0: never, use cron).
+    retention_event_days: int
+    retention_escalation_days: int
+    retention_every_hours: float
 
 
 @lru_cache(maxsize=1)
@@ -84,4 +90,7 @@ def settings() -> Settings:
         followup_delay_s=float(os.environ["FOLLOWUP_DELAY_S"])
         if os.environ.get("FOLLOWUP_DELAY_S")
         else None,
+        retention_event_days=int(os.environ.get("RETENTION_EVENT_DAYS", "90")),
+        retention_escalation_days=int(os.environ.get("RETENTION_ESCALATION_DAYS", "30")),
+        retention_every_hours=float(os.environ.get("RETENTION_EVERY_HOURS", "24")),
     )

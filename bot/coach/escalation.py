@@ -114,6 +114,15 @@ async def audit(request: Request, action: str, escalation: int, **detail: Any) -
     await run_db(coaches.audit, request.state.coach.id, action, target(escalation), detail)
 
 
+async def conversation_of(request: Request, escalation: Escalation) -> list[Turn] | None:
+    """The turns a coach may read: none once retention removed this escalation's transcript."""
+    if escalation.transcript_deleted:
+        return []
+    return await transcript_turns(
+        request.app.state.rasa, escalation.conversation_id, lambda m: gettext(request, m)
+    )
+
+
 @login_required()
 async def view(request: Request) -> Response:
     escalation = await load(request)
@@ -122,9 +131,7 @@ async def view(request: Request) -> Response:
     locale = locale_of(request)
     item = escalation.item
     await audit(request, "view_escalation", item.id)
-    conversation = await transcript_turns(
-        request.app.state.rasa, escalation.conversation_id, lambda m: gettext(request, m)
-    )
+    conversation = await conversation_of(request, escalation)
     flash = request.query_params.get("flash")
     return page(
         request,
@@ -153,9 +160,7 @@ async def transcript_json(request: Request) -> Response:
     if escalation is None:
         return forbidden()
     await audit(request, "view_transcript", escalation.item.id)
-    conversation = await transcript_turns(
-        request.app.state.rasa, escalation.conversation_id, lambda m: gettext(request, m)
-    )
+    conversation = await conversation_of(request, escalation)
     if conversation is None:
         message = gettext(
             request, d_("Het gesprek is nu niet te laden. De bot is niet bereikbaar.")

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from bot.config import DEFAULT_REGION
 from bot.privacy.masking import mask
 from bot.store.db import session_scope
+from bot.store.jobseekers import consenting
 from bot.store.models import ChannelIdentity, Decision, JobSeeker, utcnow
 from bot.store.pseudonym import pseudonym
 
@@ -92,11 +93,11 @@ def _day(value: Any) -> date | None:
 def record(sender_id: str, state: dict[str, Any], followup_at: datetime | None) -> int | None:
     """Store the end of a decision conversation. None without consent (nothing stored)."""
     status = STATUS_OF_OUTCOME[state["outcome"]]
-    jid = pseudonym(sender_id)
     with session_scope() as session:
-        seeker = session.get(JobSeeker, jid)
-        if seeker is None or seeker.consent is not True:
+        seeker = consenting(session, sender_id)
+        if seeker is None:
             return None
+        jid = seeker.id
         now = utcnow()
         session.execute(
             update(Decision)

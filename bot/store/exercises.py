@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.store.db import session_scope
-from bot.store.models import ExerciseAttempt, JobSeeker, utcnow
+from bot.store.jobseekers import consenting
+from bot.store.models import ExerciseAttempt, utcnow
 from bot.store.pseudonym import pseudonym
 
 
@@ -44,14 +45,13 @@ def _attempt(row: ExerciseAttempt) -> Attempt:
 
 def record(sender_id: str, attempt: Attempt) -> bool:
     """Store one attempt. False without consent: then nothing is stored."""
-    jid = pseudonym(sender_id)
     with session_scope() as session:
-        seeker = session.get(JobSeeker, jid)
-        if seeker is None or seeker.consent is not True:
+        seeker = consenting(session, sender_id)
+        if seeker is None:
             return False
         values = {name: getattr(attempt, name) for name in _COLUMNS}
         values["created_at"] = attempt.created_at or utcnow()
-        session.add(ExerciseAttempt(jobseeker_id=jid, **values))
+        session.add(ExerciseAttempt(jobseeker_id=seeker.id, **values))
         return True
 
 

@@ -10,13 +10,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.store.db import session_scope
-from bot.store.models import ChannelIdentity, JobSeeker, ProgressEvent, utcnow
+from bot.store.models import (
+    ChannelIdentity,
+    Decision,
+    ExerciseAttempt,
+    JobSeeker,
+    ProgressEvent,
+    utcnow,
+)
 from bot.store.pseudonym import pseudonym
+
+# FOR NO KEY UPDATE on PostgreSQL: consent changes and consent-based writes wait for
+# each other, rows that only point at the job-seeker (escalations) do not.
+ROW_LOCK = {"key_share": True}
 
 
 @dataclass(frozen=True)
@@ -72,13 +83,14 @@ def get_profile(sender_id: str) -> Profile | None:
         return _profile(row, False) if row else None
 
 
-def row_for(session: Session, sender_id: str) -> JobSeeker:
+def row_for(session: Session, sender_id: str, lock: bool = False) -> JobSeeker:
     """The job-seeker's row, created when missing (e.g. after a database reset).
 
     Shared with :mod:`bot.store.escalations`, which writes in the same transaction.
+    ``lock`` holds the row until the transaction ends (see :func:`consenting`).
     """
     jid = pseudonym(sender_id)
-    row = session.get(JobSeeker, jid)
+    row = session.get(JobSeeker, jid, with_for_update=ROW_LOCK if lock else None)
     if row is None:
         row = JobSeeker(id=jid, channel="unknown")
         session.add(row)
@@ -101,21 +113,62 @@ def set_region(sender_id: str, region: str) -> None:
     _update(sender_id, region=region)
 
 
-def set_consent(sender_id: str, consent: bool) -> None:
-    _update(sender_id, consent=consent, consent_changed_at=utcnow())
+# The records that exist only because the user consented (GUIDE §6).
+CONSENT_BASED = (ProgressEvent, Decision, ExerciseAttempt)
+
+
+def consenting(session: Session, sender_id: str) -> JobSeeker | None:
+    """The job-seeker's row when they consent to storing progress, else None.
+
+    Every write of a consent-based record checks this first, in its own transaction.
+    The row stays locked until that transaction ends, so a withdrawal that runs at
+    the same moment waits, and then deletes the new record too (PostgreSQL; SQLite
+    runs one writer at a time anyway).
+    """
+    row = session.get(JobSeeker, pseudonym(sender_id), with_for_update=ROW_LOCK)
+    return row if row is not None and row.consent is True else None
+
+
+def forget_progress(session: Session, jobseeker_id: str) -> dict[str, int]:
+    """Delete the consent-based records of one job-seeker; how many of each went.
+
+    Runs inside the caller's transaction, so a withdrawal and its deletion happen
+    together. The decisions take their pending follow-ups with them.
+    """
+    return {
+        model.__tablename__: int(
+            session.execute(delete(model).where(model.jobseeker_id == jobseeker_id)).rowcount or 0
+        )
+        for model in CONSENT_BASED
+    }
+
+
+def _change_consent(session: Session, row: JobSeeker, consent: bool) -> bool:
+    """Set the answer; without consent, nothing consent-based stays. Returns whether it changed."""
+    changed = row.consent is not consent
+    if changed:
+        row.consent, row.consent_changed_at = consent, utcnow()
+    if not consent:
+        forget_progress(session, row.id)
+    return changed
+
+
+def set_consent(sender_id: str, consent: bool) -> bool:
+    """Give or withdraw consent at any time. Returns whether it changed."""
+    with session_scope() as session:
+        return _change_consent(session, row_for(session, sender_id, lock=True), consent)
 
 
 def complete_onboarding(sender_id: str, consent: bool, region: str | None, channel: str) -> bool:
     """Store the onboarding answers in one transaction. Returns whether consent changed.
 
     The channel is only known for sure once the user has written (REST sends no
-    channel name at session start), so it is filled in here too.
+    channel name at session start), so it is filled in here too. Consent withdrawn
+    here (the form asks again after the privacy overview) deletes what was stored.
     """
     with session_scope() as session:
-        row = row_for(session, sender_id)
-        changed = row.consent is not consent
-        if changed:
-            row.consent, row.consent_changed_at = consent, utcnow()
+        row = row_for(session, sender_id, lock=True)
+        changed = _change_consent(session, row, consent)
         if region:
             row.region = region
         if channel != "unknown" and row.channel == "unknown":
@@ -132,12 +185,11 @@ def complete_onboarding(sender_id: str, consent: bool, region: str | None, chann
 
 def log_progress(sender_id: str, kind: str, data: dict[str, Any] | None = None) -> bool:
     """Append a progress event, but only with consent. Returns whether it was stored."""
-    jid = pseudonym(sender_id)
     with session_scope() as session:
-        row = session.get(JobSeeker, jid)
-        if row is None or row.consent is not True:
+        row = consenting(session, sender_id)
+        if row is None:
             return False
-        session.add(ProgressEvent(jobseeker_id=jid, kind=kind, data=data or {}))
+        session.add(ProgressEvent(jobseeker_id=row.id, kind=kind, data=data or {}))
         return True
 
 

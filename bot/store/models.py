@@ -145,6 +145,9 @@ class CoachRequest(Base):
     claimed_at = Column(DateTime(timezone=True), nullable=True)
     snoozed_until = Column(DateTime(timezone=True), nullable=True)
     resolved_at = Column(DateTime(timezone=True), nullable=True)
+    # Set by retention (bot/privacy/retention.py) when the summary and the notes of a
+    # long-resolved escalation were deleted; the row stays for the counts.
+    transcript_deleted_at = Column(DateTime(timezone=True), nullable=True)
 
 
 class EscalationNote(Base):
@@ -262,3 +265,17 @@ class ExerciseAttempt(Base):
     seconds = Column(Integer, nullable=False)
     started_at = Column(DateTime(timezone=True), nullable=False)
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
+
+
+class UsageCount(Base):
+    """Anonymous monthly counts, kept when retention deletes what they were counted from.
+
+    No ids and no text: a month (``YYYY-MM``, UTC), a metric name such as
+    ``messages.user`` or ``escalations.reason.crisis``, and a number.
+    """
+
+    __tablename__ = "usage_counts"
+
+    period = Column(String(7), primary_key=True)
+    metric = Column(String(80), primary_key=True)
+    count = Column(BigInteger, nullable=False, default=0)

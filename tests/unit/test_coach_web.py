@@ -20,7 +20,7 @@ from bot.config import LOCALES_DIR
 from bot.escalation import handoff
 from bot.store import decisions, escalations, jobseekers, rasa_events
 from bot.store.db import session_scope
-from bot.store.models import AuditEntry, CoachRequest
+from bot.store.models import AuditEntry, CoachRequest, utcnow
 from bot.web.app import create_app
 from tests.unit.coach_helpers import (
     FakeRasa,
@@ -370,6 +370,23 @@ def test_transcript_json_and_view(
     assert data["turns"][1]["text"] == "Coach nam het gesprek over"
     html = client.get(f"/coach/escalations/{escalation}").text
     assert 'id="transcript"' in html and 'data-sender="coach"' in html and "greet" in html
+
+
+def test_no_transcript_once_retention_removed_it(
+    client: TestClient, team: tuple[int, str], rasa: FakeRasa
+) -> None:
+    escalation, _ = make_escalation(team[1])
+    rasa.events = [{"event": "user", "text": "mijn verhaal", "parse_data": {}}]
+    logged_in(client, team[0])
+    assert "mijn verhaal" in client.get(f"/coach/escalations/{escalation}").text
+    with session_scope() as session:
+        row = session.get(CoachRequest, escalation)
+        assert row is not None
+        row.status, row.summary, row.transcript_deleted_at = "resolved", None, utcnow()
+    html = client.get(f"/coach/escalations/{escalation}").text
+    assert 'id="transcript-deleted"' in html and "mijn verhaal" not in html
+    data = client.get(f"/coach/escalations/{escalation}/transcript.json").json()
+    assert data["turns"] == []
 
 
 def test_jobseeker_view_with_chart(client: TestClient, team: tuple[int, str]) -> None:

@@ -82,12 +82,13 @@ def test_nothing_is_stored_without_consent() -> None:
     assert count_rows(stranger) == 0
 
 
-def test_consent_withdrawn_stores_nothing_new() -> None:
+def test_consent_withdrawn_deletes_and_stores_nothing_new() -> None:
     sender = new_sender()
     assert decisions.record(sender, agreed(), None) is not None
     jobseekers.set_consent(sender, False)
+    assert count_rows(sender) == 0  # consent was the ground for keeping it
     assert decisions.record(sender, agreed(), None) is None
-    assert count_rows(sender) == 1
+    assert count_rows(sender) == 0
 
 
 # --------------------------------------------------------------------------- record
