@@ -14,6 +14,9 @@ with a turn the bot is handling:
   user's messages but predicts nothing: the bot stays silent.
 - ``POST /webhooks/push/resume``: the coach handed back. The bot answers again
   and bridges with a domain response (``utter_coach_handback``).
+- ``POST /webhooks/push/erase``: an admin erases a job-seeker (``jobseeker_id``,
+  ``coach_id``; ``conversation_id`` when they have one). Under the lock, a message
+  in flight finishes first; nothing of it is saved again afterwards.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from sanic.response import HTTPResponse
 
 from bot.config import settings
 from bot.i18n import texts
+from bot.privacy import erasure
+from bot.store.db import run_db
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +121,26 @@ class PushInput(InputChannel):
         @push.route("/resume", methods=["POST"])
         async def resume(request: Request) -> HTTPResponse:
             return await _handoff(request, paused=False)
+
+        @push.route("/erase", methods=["POST"])
+        async def erase(request: Request) -> HTTPResponse:
+            if not authorised(request):
+                return response.json({"error": "unauthorised"}, status=401)
+            body = request.json if isinstance(request.json, dict) else {}
+            jobseeker_id, coach_id = body.get("jobseeker_id"), body.get("coach_id")
+            conversation_id = body.get("conversation_id") or None
+            if (
+                not isinstance(jobseeker_id, str)
+                or not jobseeker_id
+                or not isinstance(coach_id, int)
+            ):
+                return response.json({"error": "jobseeker_id and coach_id needed"}, status=400)
+            if conversation_id is not None and not isinstance(conversation_id, str):
+                return response.json({"error": "conversation_id must be text"}, status=400)
+            counts = await erase_jobseeker(
+                request.app.ctx.agent, jobseeker_id, conversation_id, coach_id
+            )
+            return response.json({"erased": counts})
 
         return push
 
@@ -248,3 +273,13 @@ async def set_paused(
                 )
         await agent.processor.save_tracker(tracker)
     return {"paused": tracker.is_paused(), "delivered": delivered}
+
+
+async def erase_jobseeker(
+    agent: Any, jobseeker_id: str, conversation_id: str | None, coach_id: int
+) -> dict[str, int]:
+    """Erase under the conversation lock, so no turn in flight writes its tracker back."""
+    if conversation_id is None:
+        return await run_db(erasure.erase, None, jobseeker_id, coach_id)
+    async with agent.lock_store.lock(conversation_id):
+        return await run_db(erasure.erase, conversation_id, jobseeker_id, coach_id)

@@ -24,6 +24,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -39,6 +40,7 @@ from bot.channels import push, telegram_render
 from bot.channels.telegram_render import SECRET_HEADER, Inbound, Outgoing, make_bot
 from bot.config import settings
 from bot.i18n import texts
+from bot.privacy import export
 from bot.store import jobseekers
 from bot.store import telegram as store
 from bot.store.db import run_db
@@ -96,9 +98,13 @@ class TelegramOutput(OutputChannel):
     must not escape (Rasa would not save the tracker), so that output only logs.
     """
 
-    def __init__(self, holder: BotHolder, strict: bool = False) -> None:
+    def __init__(
+        self, holder: BotHolder, strict: bool = False, chat: tuple[str, int] | None = None
+    ) -> None:
         self.holder = holder
         self.strict = strict
+        # The turn's own chat: still reachable when the turn erased the chat link.
+        self.chat = chat
 
     @classmethod
     def name(cls) -> str:
@@ -138,13 +144,27 @@ class TelegramOutput(OutputChannel):
 
     async def _send(self, recipient_id: str, message: dict[str, Any]) -> None:
         link = await run_db(store.chat_for, recipient_id)
+        if link is None and self.chat is not None and self.chat[0] == recipient_id:
+            link = store.ChatLink(chat_id=self.chat[1], blocked=False)
         if link is None or link.blocked:
             state = "blocked" if link else "unknown"
             logger.info("Not sending to %s conversation %s", state, recipient_id)
             raise DeliveryError(f"{state} conversation")
+        custom = message.get("custom")
+        if isinstance(custom, dict) and custom.get(export.CHAT_PAYLOAD):
+            await self._send_export(recipient_id, link.chat_id)
         empty = texts(None).gettext("Kies een knop.")
         for part in telegram_render.plan(message, empty_text=empty):
             await self._deliver(link.chat_id, part)
+
+    async def _send_export(self, recipient_id: str, chat_id: int) -> None:
+        """The user's export as uploaded files: the summary and the JSON."""
+        data = await run_db(export.collect, recipient_id)
+        if data is None:
+            return
+        bot = await self.holder.get()
+        for name, body in export.files(data):
+            await _with_retry(partial(_send_document, bot, chat_id, body, name))
 
     async def _deliver(self, chat_id: int, part: Outgoing) -> None:
         bot = await self.holder.get()
@@ -170,6 +190,10 @@ class TelegramOutput(OutputChannel):
             logger.warning("Telegram refused an image; sending its text only")
             if part.text or markup is not None:
                 await bot.send_message(chat_id, part.text or "…", reply_markup=markup)
+
+
+async def _send_document(bot: Bot, chat_id: int, body: bytes, name: str) -> None:
+    await bot.send_document(chat_id, body, filename=name)
 
 
 async def _with_retry(call: Callable[[], Awaitable[None]]) -> None:
@@ -342,8 +366,9 @@ class UpdateProcessor:
             logger.debug("Membership change for a chat we never spoke with")
 
     async def _to_rasa(self, conversation_id: str, chat_id: int, inbound: Inbound) -> None:
-        output = cached_output()
-        assert output is not None  # the webhook accepts nothing without a token
+        shared = cached_output()
+        assert shared is not None  # the webhook accepts nothing without a token
+        output = TelegramOutput(shared.holder, chat=(conversation_id, chat_id))
         await _quietly(
             lambda bot: bot.send_chat_action(chat_id, ChatAction.TYPING), "sendChatAction"
         )

@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import followups, push
+from bot.channels.telegram_render import COMMANDS
 from bot.config import REGIONS, settings
 from bot.i18n import texts
 
@@ -40,6 +41,12 @@ MAX_MESSAGE = 2000
 MAX_INVITE = 64
 # How many messages a reloaded page gets back at most: enough to pick up the thread.
 MAX_HISTORY_EVENTS = 300
+
+
+def command_payload(text: str) -> str:
+    """The menu commands work as on Telegram: ``/privacy`` asks for the export."""
+    command = text.lower()[1:] if text.startswith("/") else ""
+    return COMMANDS.get(command, text)
 
 
 def valid_session_id(value: Any) -> bool:
@@ -162,6 +169,7 @@ class WebChatInput(SocketIOInput):
                     self.bot_message_evt, {"text": too_long}, room=sid, namespace=namespace
                 )
                 return
+            text = command_payload(text)
             sender_id = await self._sender_id(sid, data)
             if sender_id is None:
                 logger.warning("Web chat message without a session; send session_request first")

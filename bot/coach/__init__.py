@@ -41,4 +41,5 @@ def routes() -> list[BaseRoute]:
         ),
         *actions,
         Route("/coach/jobseekers/{jobseeker_id}", jobseeker.view, name="coach_jobseeker"),
+        *jobseeker.privacy_routes(),
     ]

@@ -44,6 +44,14 @@ async def _post(client: httpx.AsyncClient, path: str, body: dict[str, Any]) -> d
     return result if isinstance(result, dict) else {}
 
 
+async def erase(
+    client: httpx.AsyncClient, jobseeker_id: str, conversation_id: str | None, coach_id: int
+) -> None:
+    """An admin's erasure, run by Rasa under the conversation's lock (bot.channels.push)."""
+    body = {"jobseeker_id": jobseeker_id, "conversation_id": conversation_id, "coach_id": coach_id}
+    await _post(client, "/webhooks/push/erase", body)
+
+
 async def take_over(client: httpx.AsyncClient, conversation_id: str) -> None:
     """Pause the bot for this conversation: it stores the user's messages but says nothing."""
     await _post(client, "/webhooks/push/pause", {"conversation_id": conversation_id})

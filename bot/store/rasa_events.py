@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.store.db import engine
 
 
-def _rows(query: str, params: dict[str, object]) -> list[Row]:
+def query_rows(query: str, params: dict[str, object]) -> list[Row]:
     """The query's rows; none when Rasa's table is not there yet."""
     try:
         with engine().connect() as connection:
@@ -24,7 +24,7 @@ def _rows(query: str, params: dict[str, object]) -> list[Row]:
 
 
 def _scalar(query: str, params: dict[str, object]) -> int | None:
-    rows = _rows(query, params)
+    rows = query_rows(query, params)
     value = rows[0][0] if rows else None
     return int(value) if value is not None else None
 
@@ -42,7 +42,7 @@ def newest_event_id_overall() -> int | None:
 
 def user_messages_with_intent(intent: str, after: int, limit: int = 100) -> list[tuple[int, str]]:
     """(event id, conversation id) of user messages parsed as ``intent``, oldest first."""
-    rows = _rows(
+    rows = query_rows(
         "select id, sender_id from events where type_name = 'user' and intent_name = :i "
         "and id > :after order by id limit :limit",
         {"i": intent, "after": after, "limit": limit},

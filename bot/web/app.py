@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot import coach
 from bot.config import settings
 from bot.escalation import crisis_watch
-from bot.web import media, widget
+from bot.web import media, privacy, widget
 
 STATIC = Path(__file__).parent / "static"
 
@@ -102,6 +102,7 @@ def create_app(*, rasa_url: str | None = None, frame_ancestors: str = "'self'") 
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
             *widget.routes(),
             *media.routes(),
+            *privacy.routes(),
             *coach.routes(),
         ],
         lifespan=lifespan,

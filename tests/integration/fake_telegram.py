@@ -68,7 +68,7 @@ class TelegramError(Exception):
 
 
 def multipart(raw: bytes, kind: str) -> dict[str, Any]:
-    """An uploaded file (sendPhoto with bytes): its fields, files as ``{"upload": bytes}``."""
+    """An upload (sendPhoto, sendDocument): its fields, files as ``{"upload", "filename"}``."""
     parsed = BytesParser(policy=email.policy.HTTP).parsebytes(
         f"Content-Type: {kind}\r\n\r\n".encode() + raw
     )
@@ -77,7 +77,7 @@ def multipart(raw: bytes, kind: str) -> dict[str, Any]:
         name = part.get_param("name", header="content-disposition")
         data = part.get_payload(decode=True) or b""
         if part.get_filename():
-            form[str(name)] = {"upload": data}
+            form[str(name)] = {"upload": data, "filename": part.get_filename()}
         else:
             value = data.decode()
             form[str(name)] = json.loads(value) if name in JSON_FIELDS else value
@@ -150,7 +150,7 @@ class FakeTelegram:
             return BOT_USER
         if method in ("setWebhook", "deleteWebhook", "sendChatAction", "answerCallbackQuery"):
             return True
-        if method in ("sendMessage", "sendPhoto"):
+        if method in ("sendMessage", "sendPhoto", "sendDocument"):
             chat_id = self._chat(params)
             if str(chat_id) in self.blocked:
                 raise TelegramError(403, "Forbidden: bot was blocked by the user")
@@ -166,6 +166,8 @@ class FakeTelegram:
                 message["photo"] = [
                     {"file_id": "AgAD", "file_unique_id": "AQAD", "width": 320, "height": 240}
                 ]
+            if method == "sendDocument":
+                message["document"] = {"file_id": "BQAD", "file_unique_id": "AgAD"}
             return message
         if method == "editMessageReplyMarkup":
             chat_id = self._chat(params)

@@ -14,13 +14,14 @@ from sqlalchemy import select
 from actions import support
 from actions.common import session_intents
 from actions.fallback import ActionDefaultAskAffirmation
-from actions.journey import ActionPrivacySummary, ActionRequestErasure, ActionShowProgress
+from actions.journey import ActionShowProgress
 from actions.onboarding import (
     ActionOnboardingDone,
     AskConsent,
     AskRegion,
     ValidateOnboardingForm,
 )
+from actions.privacy import ActionEraseData, ActionPrivacySummary
 from actions.session import ActionSessionStart
 from actions.simpler import ActionExplainSimpler
 from actions.support import ActionCrisis, ActionRequestCoach, ActionShareProblem
@@ -317,13 +318,14 @@ def test_privacy_summary_says_what_is_stored() -> None:
     assert responses(messages)[-1] == "utter_ask_change_consent"
 
 
-def test_erasure_request_stops_storing_at_once() -> None:
+def test_erasure_erases_at_once() -> None:
     t = tracker()
     jobseekers.touch(t.sender_id, "rest")
     jobseekers.set_consent(t.sender_id, True)
-    messages, events = run(ActionRequestErasure(), t)
-    assert responses(messages) == ["utter_erasure_requested"]
-    assert slots(events) == {"consent": False}
+    messages, events = run(ActionEraseData(), t)
+    assert responses(messages) == ["utter_erasure_done"]
+    assert events == []
+    assert jobseekers.get_profile(t.sender_id) is None
     assert jobseekers.log_progress(t.sender_id, "anything") is False
 
 
