@@ -26,6 +26,7 @@ ALWAYS_INTERRUPT = {
     "bot_challenge",
     "privacy_export",
     "privacy_delete",
+    "inform_age",
     "start_exercise",
     "ask_progress",
     "ask_agreement",

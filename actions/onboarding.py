@@ -1,4 +1,8 @@
-"""First contact: consent for storing progress, and the region."""
+"""First contact: consent for storing progress, and the region; the age where it matters.
+
+When the user seems young, the form asks the age first and the region before consent:
+under the region's consent age (bot/privacy/age.py) consent is not asked at all.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,59 @@ from typing import Any
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.common import channel_of, response_name
+from bot.privacy import age
 from bot.regions import parse_region
 from bot.store import jobseekers
 from bot.store.db import run_db
 
 
+def session_texts(tracker: Tracker) -> list[str]:
+    """What the user typed in this session (button payloads are no words)."""
+    texts = []
+    for event in tracker.events:
+        if event.get("event") == "session_started":
+            texts = []
+        elif event.get("event") == "user" and not str(event.get("text") or "").startswith("/"):
+            texts.append(str(event.get("text") or ""))
+    return texts
+
+
+def too_young(tracker: Tracker) -> bool:
+    """Under the consent age of the user's region, as far as we know."""
+    return age.under_consent_age(tracker.get_slot("age_group"), tracker.get_slot("region"))
+
+
 class ValidateOnboardingForm(FormValidationAction):
     def name(self) -> str:
         return "validate_onboarding_form"
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        """Consent and region; for a young user the age and region first, and consent
+        only from the consent age of that region."""
+        if not tracker.get_slot("age_group") and not age.seems_young(session_texts(tracker)):
+            return ["consent", "region"]
+        return ["age_group", "region"] + ([] if too_young(tracker) else ["consent"])
+
+    def validate_age_group(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> dict[str, Any]:
+        group = age.age_group_of(str(slot_value or ""))
+        if group is None:
+            dispatcher.utter_message(response="utter_age_unknown")
+        return {"age_group": group}
 
     def validate_region(
         self,
@@ -40,7 +87,9 @@ class ActionOnboardingDone(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        consent = bool(tracker.get_slot("consent"))
+        young = too_young(tracker)
+        consent = bool(tracker.get_slot("consent")) and not young
+        before = await run_db(jobseekers.get_profile, tracker.sender_id)
         changed = await run_db(
             jobseekers.complete_onboarding,
             tracker.sender_id,
@@ -48,12 +97,49 @@ class ActionOnboardingDone(Action):
             tracker.get_slot("region"),
             channel_of(tracker),
         )
-        if changed:
+        if young:
+            dispatcher.utter_message(response="utter_consent_too_young")
+        elif changed:
             dispatcher.utter_message(
                 response="utter_consent_given" if consent else "utter_consent_refused"
             )
+        if changed and not consent and before is not None and before.consent is True:
+            dispatcher.utter_message(response="utter_consent_erased")
         dispatcher.utter_message(response="utter_menu")
-        return [SlotSet("onboarded", True)]
+        events: list[EventType] = [SlotSet("onboarded", True)]
+        if young and tracker.get_slot("consent") is not False:
+            events.insert(0, SlotSet("consent", False))
+        return events
+
+
+class ActionInformAge(Action):
+    """ "ik ben 15" (bot/nlp/age_component.py): under the consent age, a "yes" to
+    storing is withdrawn at once; otherwise thanks, and on with what we were doing."""
+
+    def name(self) -> str:
+        return "action_inform_age"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        years = age.stated_age(str(tracker.latest_message.get("text") or ""))
+        if years is None:  # the component only fires on a stated age; be safe anyway
+            dispatcher.utter_message(response="utter_age_thanks")
+            return []
+        events: list[EventType] = [SlotSet("age_group", age.age_group(years))]
+        profile = await run_db(jobseekers.get_profile, tracker.sender_id)
+        if age.under_consent_age(years, tracker.get_slot("region")) and (
+            profile is not None and profile.consent is True
+        ):
+            await run_db(jobseekers.set_consent, tracker.sender_id, False)
+            dispatcher.utter_message(response="utter_age_consent_withdrawn")
+            dispatcher.utter_message(response="utter_consent_erased")
+            events.append(SlotSet("consent", False))
+        else:
+            dispatcher.utter_message(response="utter_age_thanks")
+        if not tracker.active_loop:  # inside a form, its question follows instead
+            dispatcher.utter_message(response="utter_menu")
+        return events
 
 
 class ActionResetConsent(Action):
@@ -95,6 +181,12 @@ class AskConsent(AskFormQuestion):
 
 class AskRegion(AskFormQuestion):
     slot = "region"
+
+
+class AskAgeGroup(AskFormQuestion):
+    """Says "utter_ask_age_group"."""
+
+    slot = "age_group"
 
 
 def just_said(tracker: Tracker, response: str) -> bool:

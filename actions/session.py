@@ -23,6 +23,10 @@ from bot.regions import parse_region
 from bot.store import escalations, jobseekers
 from bot.store.db import run_db
 
+# Slots kept from the previous session (Rasa's own carry-over only works in its
+# default session start): notices said once per user, and the age group.
+CARRIED_OVER = ("telegram_notice", "web_chat_url", "age_group")
+
 
 class ActionSessionStart(Action):
     def name(self) -> str:
@@ -52,6 +56,11 @@ class ActionSessionStart(Action):
             SlotSet("region", profile.region),
             SlotSet("consent", profile.consent),
             SlotSet("onboarded", is_onboarded(profile.consent, profile.region)),
+            *(
+                SlotSet(name, tracker.get_slot(name))
+                for name in CARRIED_OVER
+                if tracker.get_slot(name) is not None
+            ),
             ActionExecuted("action_listen"),
         ]
         return events

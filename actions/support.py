@@ -9,9 +9,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.common import region_of, response_name, session_intents
+from actions.common import channel_of, region_of, response_name, session_intents
 from bot.escalation import hours, summary, triggers
-from bot.i18n import format_day
+from bot.i18n import format_day, texts
+from bot.privacy import notices
 from bot.store import escalations, jobseekers
 from bot.store.db import run_db
 
@@ -62,6 +63,24 @@ def request_reason(tracker: Tracker) -> str:
     return "request"
 
 
+def telegram_notice(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, button: bool = True
+) -> list[EventType]:
+    """Once per user, at the first sensitive topic on Telegram: it is not end-to-end
+    encrypted, and the web chat is there. Never on other channels."""
+    if not notices.notice_due(channel_of(tracker), reason, tracker.get_slot("telegram_notice")):
+        return []
+    region = region_of(tracker)
+    url = notices.web_chat_url(region)
+    title = texts(region).gettext("Open de webchat")
+    dispatcher.utter_message(
+        response="utter_telegram_notice",
+        web_chat_url=url,
+        buttons=notices.web_chat_buttons(url, title) if button else [],
+    )
+    return [SlotSet("telegram_notice", True), SlotSet("web_chat_url", url)]
+
+
 class ActionRequestCoach(Action):
     def name(self) -> str:
         return "action_request_coach"
@@ -69,11 +88,11 @@ class ActionRequestCoach(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        reason = request_reason(tracker)
         details = await coach_summary(tracker)
-        await run_db(
-            escalations.open_escalation, tracker.sender_id, request_reason(tracker), details
-        )
-        return tell_when_a_coach_answers(dispatcher, tracker)
+        await run_db(escalations.open_escalation, tracker.sender_id, reason, details)
+        events = tell_when_a_coach_answers(dispatcher, tracker)
+        return events + telegram_notice(dispatcher, tracker, reason)
 
 
 async def escalate(
@@ -83,7 +102,8 @@ async def escalate(
     dispatcher.utter_message(response=opening_response)
     details = await coach_summary(tracker)
     await run_db(escalations.open_escalation, tracker.sender_id, reason, details)
-    return tell_when_a_coach_answers(dispatcher, tracker)
+    events = tell_when_a_coach_answers(dispatcher, tracker)
+    return events + telegram_notice(dispatcher, tracker, reason)
 
 
 class ActionMoodBad(Action):
@@ -126,4 +146,6 @@ class ActionCrisis(Action):
         details = await coach_summary(tracker)
         await run_db(escalations.open_escalation, tracker.sender_id, "crisis", details, "urgent")
         dispatcher.utter_message(response="utter_crisis_coach")
-        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        # The crisis help comes first; the notice follows, without a button to draw the eye.
+        notice = telegram_notice(dispatcher, tracker, "crisis", button=False)
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *notice]
