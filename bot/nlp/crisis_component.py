@@ -40,8 +40,10 @@ class CrisisSafetyNet(GraphComponent):
             if text.startswith("/") or not safety_net().match(text):
                 continue
             crisis = {"name": CRISIS, "confidence": 1.0}
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != CRISIS]
+            # Crisis alone: with the classifier's own guesses kept behind it, the
+            # FallbackClassifier would call a crisis "ambiguous" when the classifier
+            # was sure of something else, and answer "sorry, I don't understand".
             message.set(INTENT, crisis, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [crisis, *ranking], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [crisis], add_to_output=True)
             message.set("crisis_safety_net", True, add_to_output=True)
         return messages
