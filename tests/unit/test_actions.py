@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime, timezone
 from typing import Any
 from uuid import uuid4
@@ -30,23 +29,9 @@ from bot.store import escalations, jobseekers
 from bot.store.db import session_scope
 from bot.store.models import CoachRequest, ProgressEvent, Team
 from bot.store.pseudonym import pseudonym
-from tests.unit.trackers import bot_event, domain, from_fixture, tracker
+from tests.unit.trackers import bot_event, domain, from_fixture, responses, run, slots, tracker
 
 DOMAIN = domain()
-
-
-def run(action: Any, tracker_: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
-    return dispatcher.messages, events
-
-
-def responses(messages: list[dict[str, Any]]) -> list[str]:
-    return [m.get("response") or m.get("text") for m in messages]
-
-
-def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 # --- session start ---------------------------------------------------------

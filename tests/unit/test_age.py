@@ -26,7 +26,7 @@ from bot.store import jobseekers
 from bot.store.db import session_scope
 from bot.store.models import ProgressEvent
 from bot.store.pseudonym import pseudonym
-from tests.unit.trackers import domain, tracker
+from tests.unit.trackers import domain, responses, run, slots, tracker
 
 DOMAIN = domain()
 
@@ -210,20 +210,6 @@ def test_component_leaves_other_messages_alone(text: str, intent: str) -> None:
 
 
 # --- the onboarding form -----------------------------------------------------------------
-
-
-def run(action: Any, tracker_: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
-    return dispatcher.messages, events
-
-
-def responses(messages: list[dict[str, Any]]) -> list[str]:
-    return [m.get("response") or m.get("text") for m in messages]
-
-
-def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 def said(*texts: str) -> list[dict[str, Any]]:

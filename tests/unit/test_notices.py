@@ -3,34 +3,17 @@ Telegram, after the crisis help in a crisis (GUIDE §6)."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
-from typing import Any
 
 import pytest
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.support import ActionCrisis, ActionMoodBad, ActionRequestCoach, ActionShareProblem
 from bot import config
 from bot.privacy import notices
-from tests.unit.trackers import domain, tracker
+from tests.unit.trackers import domain, responses, run, slots, tracker
 
 DOMAIN = domain()
 TELEGRAM = {"channel": "telegram"}
-
-
-def run(action: Any, tracker_: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, tracker_, DOMAIN))
-    return dispatcher.messages, events
-
-
-def responses(messages: list[dict[str, Any]]) -> list[str]:
-    return [m.get("response") or m.get("text") for m in messages]
-
-
-def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 @pytest.fixture

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+from functools import cache
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import yaml
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@cache
 def domain() -> dict[str, Any]:
     merged: dict[str, Any] = {"responses": {}}
     for path in (ROOT / "domain").glob("*.yml"):
@@ -64,3 +68,18 @@ def bot_event(response: str, text: str = "tekst", buttons: list | None = None) -
         "data": {"buttons": buttons or []},
         "metadata": {"utter_action": response},
     }
+
+
+def run(action: Action, tracker_: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run one action; the messages it sent and the events it returned."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, tracker_, domain()))
+    return dispatcher.messages, events
+
+
+def responses(messages: list[dict[str, Any]]) -> list[str]:
+    return [m.get("response") or m.get("text") for m in messages]
+
+
+def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
