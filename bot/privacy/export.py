@@ -209,6 +209,31 @@ def _consent(t: NullTranslations, consent: bool | None) -> str:
     return t.gettext("Nee, ik bewaar je voortgang niet.")
 
 
+def _did(t: NullTranslations, action: str) -> str:
+    """What a coach did, in plain words (the audit log's action codes mean nothing to users)."""
+    done = {
+        "view_escalation": t.gettext("las je vraag aan de coach"),
+        "view_transcript": t.gettext("las ons gesprek"),
+        "view_jobseeker": t.gettext("keek naar je overzicht"),
+        "export_jobseeker": t.gettext("haalde al je gegevens op"),
+        "claim": t.gettext("nam het gesprek over"),
+        "assign": t.gettext("gaf je vraag aan een coach"),
+        "reply": t.gettext("stuurde je een bericht"),
+        "note": t.gettext("schreef een notitie"),
+        "labels": t.gettext("gaf je vraag een label"),
+        "handback": t.gettext("gaf het gesprek terug aan Werkmaatje"),
+        "snooze": t.gettext("zette je vraag even opzij"),
+        "resolve": t.gettext("sloot je vraag af"),
+    }
+    return done.get(action, t.gettext("deed iets met je gegevens"))
+
+
+def _channel(t: NullTranslations, channel: str) -> str:
+    if channel == "telegram":
+        return "Telegram"
+    return t.gettext("de webchat") if channel == "socketio" else t.gettext("internet")
+
+
 def _place(t: NullTranslations, region: str | None) -> str:
     if region == "nl_BE":
         return t.gettext("Vlaanderen")
@@ -271,7 +296,7 @@ def summary_text(export: dict[str, Any], region: str | None) -> str:
         t.gettext("Gekozen op: {day}").format(day=_when(profile["consent_changed_at"], region)),
         t.gettext("Eerste bericht: {day}").format(day=_when(profile["first_seen"], region)),
         t.gettext("Laatste bericht: {day}").format(day=_when(profile["last_seen"], region)),
-        t.gettext("Kanaal: {channel}").format(channel=profile["channel"]),
+        t.gettext("Je chat via: {channel}").format(channel=_channel(t, profile["channel"])),
         "",
         t.gettext("Wat ik bewaar"),
         t.gettext("Stappen: {count}").format(count=number["progress_events"]),
@@ -283,7 +308,7 @@ def summary_text(export: dict[str, Any], region: str | None) -> str:
     ]
     for entry in export["audit"]:
         who = entry["coach"] or t.gettext("Iemand")
-        out.append(f"{_when(entry['time'], region)}: {who} ({entry['action']})")
+        out.append(f"{_when(entry['time'], region)}: {who} {_did(t, entry['action'])}")
     if not export["audit"]:
         out.append(t.gettext("Niemand."))
     out += ["", t.gettext("Ons gesprek")]
