@@ -21,6 +21,7 @@ from actions.forms import AskFlowAnswer, answer_text, is_answer, say, slot_dict,
 from actions.support import escalate
 from bot.decision import flow, understand
 from bot.decision.catalogue import catalogue, terms
+from bot.decision.dates import parse_date
 from bot.decision.followup import followup_time, local_today
 from bot.dialogue import Message
 from bot.i18n import format_day, texts
@@ -29,6 +30,8 @@ from bot.store.db import run_db
 
 # Where "coach" is one of the answers, or free text is expected, a coach request
 # is an answer for the flow, not an interruption.
+# Steps that ask for a day: a date typed there is an answer, never an interruption.
+DATE_STEPS = {"next_when", "later_when"}
 COACH_IS_AN_ANSWER = {
     "decide",
     "not_yet",
@@ -89,8 +92,11 @@ class ValidateDecisionForm(FormValidationAction):
         coach = {"request_coach"} if state.get("step") in COACH_IS_AN_ANSWER else set()
 
         def ours(text: str) -> bool:
-            typed = flow.button_typed(state, text, context(tracker))
-            return bool(understand.command(text) or typed)
+            ctx = context(tracker)
+            typed = flow.button_typed(state, text, ctx)
+            # "volgende week dinsdag" is a date here, whatever the NLU makes of it (goodbye).
+            day = state.get("step") in DATE_STEPS and parse_date(text, ctx.today) is not None
+            return bool(understand.command(text) or typed or day)
 
         if not is_answer(tracker, self.form_name(), "decision_answer", ours, frozenset(coach)):
             return {}

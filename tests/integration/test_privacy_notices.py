@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from tests.integration.fake_telegram import FakeTelegram
 
 pytest_plugins = ["tests.integration.fake_telegram"]
-pytestmark = pytest.mark.postgres
 
 NOTICE = "Telegram versleutelt dit gesprek niet helemaal."
 PROBLEM = "ik heb echt veel schulden en de deurwaarder komt"
@@ -125,6 +124,7 @@ def test_no_notice_in_the_widget(servers: str) -> None:
 # --- the consent age -------------------------------------------------------------------
 
 
+@pytest.mark.postgres  # consent and storage: proved on PostgreSQL too
 def test_young_user_in_nl_is_not_asked_consent_and_nothing_is_stored(chat: Chat) -> None:
     first = chat.say("hoi ik ben 14 en zoek een bijbaantje")
     assert "computerprogramma" in joined(first)
@@ -158,6 +158,7 @@ def test_young_user_in_flanders_may_give_consent(chat: Chat) -> None:
     assert stored(chat.sender) == (True, 1)
 
 
+@pytest.mark.postgres  # consent and storage: proved on PostgreSQL too
 def test_stating_an_age_under_16_later_withdraws_consent_in_nl(chat: Chat) -> None:
     chat.say("hoi")
     chat.say("/affirm")
