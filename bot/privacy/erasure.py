@@ -16,25 +16,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, inspect, select, text, update
+from sqlalchemy import delete, inspect, select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.telegram_render import chat_id_of
 from bot.privacy.export import audit_targets, conversation_ids
 from bot.store.db import session_scope
+from bot.store.jobseekers import forget_progress
 from bot.store.models import (
     AuditEntry,
     ChannelIdentity,
     CoachRequest,
-    Decision,
     EscalationNote,
-    ExerciseAttempt,
     JobSeeker,
-    ProgressEvent,
     TelegramChat,
     TelegramUpdate,
 )
 from bot.store.pseudonym import pseudonym
+from bot.store.rasa_events import EVENTS
 
 AUDIT_ACTION = "erasure"
 
@@ -47,10 +46,7 @@ def delete_events(session: Session, conversations: list[str]) -> int:
     """Rasa's tracker rows of these conversations (none before Rasa ever ran)."""
     if not conversations or not inspect(session.connection()).has_table("events"):
         return 0
-    return sum(
-        _delete(session, text("delete from events where sender_id = :s").bindparams(s=cid))
-        for cid in conversations
-    )
+    return _delete(session, delete(EVENTS).where(EVENTS.c.sender_id.in_(conversations)))
 
 
 def _forget_telegram(session: Session, conversations: list[str]) -> tuple[int, int]:
@@ -98,7 +94,8 @@ def erase(
         counts["escalation_notes"] = _delete(
             session, delete(EscalationNote).where(EscalationNote.escalation_id.in_(escalation_ids))
         )
-        for model in (CoachRequest, Decision, ExerciseAttempt, ProgressEvent, ChannelIdentity):
+        counts |= forget_progress(session, jid)  # the consent-based records
+        for model in (CoachRequest, ChannelIdentity):
             counts[model.__tablename__] = _delete(
                 session, delete(model).where(model.jobseeker_id == jid)
             )

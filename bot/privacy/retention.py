@@ -37,19 +37,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import (
-    Float,
-    Integer,
-    String,
-    Text,
-    column,
-    delete,
-    func,
-    inspect,
-    select,
-    table,
-)
 from sqlalchemy import case as sql_case
+from sqlalchemy import delete, func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.expression import TableClause
@@ -64,18 +53,8 @@ from bot.store.models import (
     UsageCount,
     utcnow,
 )
+from bot.store.rasa_events import EVENTS
 
-# Rasa's tracker store table (rasa.core.tracker_store.SQLTrackerStore.SQLEvent).
-EVENTS = table(
-    "events",
-    column("id", Integer),
-    column("sender_id", String),
-    column("type_name", String),
-    column("timestamp", Float),
-    column("intent_name", String),
-    column("action_name", String),
-    column("data", Text),
-)
 SESSION_STARTED = "session_started"
 SESSION_START_ACTION = "action_session_start"
 BATCH = 500  # ids per DELETE statement, escalations per transaction

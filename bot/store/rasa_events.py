@@ -7,11 +7,23 @@ readers then answer as if it were empty.
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from sqlalchemy import Float, Integer, String, Text, column, table, text
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.store.db import engine
+
+# Rasa's tracker store table (rasa.core.tracker_store.SQLTrackerStore.SQLEvent).
+EVENTS = table(
+    "events",
+    column("id", Integer),
+    column("sender_id", String),
+    column("type_name", String),
+    column("timestamp", Float),
+    column("intent_name", String),
+    column("action_name", String),
+    column("data", Text),
+)
 
 
 def query_rows(query: str, params: dict[str, object]) -> list[Row]:

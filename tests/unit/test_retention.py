@@ -27,7 +27,6 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import func, select
 
 from bot.privacy import retention
-from bot.privacy.retention import EVENTS
 from bot.store import jobseekers
 from bot.store.db import session_scope
 from bot.store.models import (
@@ -40,6 +39,7 @@ from bot.store.models import (
     utcnow,
 )
 from bot.store.pseudonym import pseudonym
+from bot.store.rasa_events import EVENTS
 from bot.store.tracker_store import WerkmaatjeTrackerStore
 
 pytestmark = pytest.mark.postgres
