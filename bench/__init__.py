@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` compares Werkmaatje with the stock `rasa init` bot."""

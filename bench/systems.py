@@ -1,0 +1,220 @@
+"""The two systems under test: Werkmaatje and the stock `rasa init` bot.
+
+Each is trained (timed), started (timed until it answers) and measured for memory,
+with its own ports, cache folder and database, so a running `make run` is not touched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from bot.config import PROJECT_ROOT
+
+RASA = str(Path(sys.executable).parent / "rasa")
+START_TIMEOUT_S = 300
+
+
+def base_env(work: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+        RASA_TELEMETRY_ENABLED="false",
+        # A cache of its own: a warm cache would turn "training time" into a copy.
+        RASA_CACHE_DIRECTORY=str(work / "rasa-cache"),
+    )
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
+    return env
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> float:
+    started = time.perf_counter()
+    with log.open("ab") as out:
+        subprocess.run(command, cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT, check=True)
+    return time.perf_counter() - started
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def tree_rss_mb(pid: int) -> dict[str, float]:
+    """Resident memory now and at its peak (VmHWM) of a process and its children, in MB."""
+    pids = [pid]
+    index = 0
+    while index < len(pids):
+        children = Path(f"/proc/{pids[index]}/task/{pids[index]}/children")
+        if children.exists():
+            pids += [int(p) for p in children.read_text().split()]
+        index += 1
+    now = peak = 0.0
+    for each in pids:
+        try:
+            status = Path(f"/proc/{each}/status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        now += int(fields.get("VmRSS", "0 kB").split()[0]) / 1024
+        peak += int(fields.get("VmHWM", "0 kB").split()[0]) / 1024
+    return {"rss_mb": round(now, 1), "peak_rss_mb": round(peak, 1), "processes": len(pids)}
+
+
+@dataclass
+class Process:
+    name: str
+    command: list[str]
+    health_url: str
+    cwd: Path
+    log: Path
+    popen: subprocess.Popen[bytes] | None = None
+    startup_s: float = 0.0
+
+    def start(self, env: dict[str, str]) -> None:
+        started = time.perf_counter()
+        with self.log.open("ab") as out:
+            self.popen = subprocess.Popen(
+                self.command, cwd=self.cwd, env=env, stdout=out, stderr=subprocess.STDOUT
+            )
+        deadline = started + START_TIMEOUT_S
+        while not answers(self.health_url):
+            if self.popen.poll() is not None:
+                raise RuntimeError(f"{self.name} stopped during start-up; see {self.log}")
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"{self.name} not up after {START_TIMEOUT_S} s; see {self.log}")
+            time.sleep(0.2)
+        self.startup_s = time.perf_counter() - started
+
+    def memory(self) -> dict[str, float]:
+        assert self.popen is not None
+        return tree_rss_mb(self.popen.pid)
+
+    def stop(self) -> None:
+        if self.popen is None or self.popen.poll() is not None:
+            return
+        self.popen.terminate()
+        try:
+            self.popen.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            self.popen.wait(timeout=10)
+
+
+@dataclass
+class System:
+    """One bot: its processes (Rasa last), ports and timings."""
+
+    name: str
+    work: Path
+    rasa_port: int
+    env: dict[str, str]
+    processes: list[Process] = field(default_factory=list)
+    training_s: float | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    def start(self) -> None:
+        for process in self.processes:
+            process.start(self.env)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.stop()
+
+    def report(self) -> dict[str, object]:
+        return {
+            "training_s": round(self.training_s, 1) if self.training_s is not None else None,
+            "startup_s": {p.name: round(p.startup_s, 1) for p in self.processes},
+            "memory": {p.name: p.memory() for p in self.processes},
+        }
+
+
+def rasa_run(model: Path, port: int, endpoints: Path | None, cwd: Path, log: Path) -> Process:
+    command = [RASA, "run", "--model", str(model), "--port", str(port), "--enable-api"]
+    if endpoints is not None:
+        command += ["--endpoints", str(endpoints), "--credentials", "credentials.yml"]
+    return Process("rasa", command, f"http://127.0.0.1:{port}/", cwd, log)
+
+
+def stock(work: Path, port: int) -> System:
+    """`rasa init` in a fresh folder: scaffold and train, timed together as Rasa does them."""
+    folder = work / "stock"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    env = base_env(work)
+    system = System("stock rasa init", folder, port, env)
+    system.training_s = timed(
+        [RASA, "init", "--no-prompt", "--init-dir", str(folder)], folder, env, work / "stock.log"
+    )
+    [model] = sorted((folder / "models").glob("*.tar.gz"))
+    system.processes = [rasa_run(model, port, None, folder, work / "stock-rasa.log")]
+    return system
+
+
+def werkmaatje(work: Path, rasa_port: int, action_port: int, train: bool) -> System:
+    """Our bot on its own SQLite file: the embedded defaults of `make run`."""
+    env = base_env(work)
+    env.update(
+        DATABASE_URL=f"sqlite:///{work / 'werkmaatje.db'}",
+        RASA_PORT=str(rasa_port),
+        ACTION_PORT=str(action_port),
+    )
+    system = System("werkmaatje", PROJECT_ROOT, rasa_port, env)
+    timed(
+        [str(Path(sys.executable).parent / "alembic"), "upgrade", "head"],
+        PROJECT_ROOT,
+        env,
+        work / "werkmaatje.log",
+    )
+    model = PROJECT_ROOT / "models" / "werkmaatje.tar.gz"
+    if train:
+        out = work / "model"
+        system.training_s = timed(
+            [
+                RASA,
+                "train",
+                "--domain",
+                "domain",
+                "--data",
+                "data",
+                "--out",
+                str(out),
+                "--fixed-model-name",
+                "werkmaatje",
+            ],
+            PROJECT_ROOT,
+            env,
+            work / "werkmaatje.log",
+        )
+        model = out / "werkmaatje.tar.gz"
+    elif not model.exists():
+        raise SystemExit("No model: run `make train` first, or leave out --no-train.")
+    endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())
+    endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{action_port}/webhook"
+    endpoints_file = work / "endpoints.yml"
+    endpoints_file.write_text(yaml.safe_dump(endpoints))
+    system.processes = [
+        Process(
+            "actions",
+            [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+            f"http://127.0.0.1:{action_port}/health",
+            PROJECT_ROOT,
+            work / "werkmaatje-actions.log",
+        ),
+        rasa_run(model, rasa_port, endpoints_file, PROJECT_ROOT, work / "werkmaatje-rasa.log"),
+    ]
+    return system
