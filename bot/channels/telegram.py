@@ -6,8 +6,9 @@ Telegram at start-up (GUIDE §7). This one:
 
 - accepts an update only with the secret header, stores it in a durable inbox
   (``telegram_updates``, idempotent on ``update_id``), answers 200 at once and
-  handles it in the background, in order per chat; unhandled updates are
-  picked up again when the server starts;
+  handles it in the background, in order per chat, also across Rasa replicas
+  (the chat's lock in Rasa's lock store; :class:`UpdateProcessor`); unhandled
+  updates are picked up again when the server starts;
 - gives Rasa a pseudonymous conversation id; the chat id lives only in
   ``telegram_chats``;
 - maps the menu commands to intents and never lets typed text pass as an
@@ -25,9 +26,11 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import Any, Literal
+from uuid import uuid4
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.lock_store import LOCK_LIFETIME, InMemoryLockStore, LockStore
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -55,6 +58,9 @@ CHANNEL = "telegram"
 MAX_UPDATE_ID = 2**63 - 1  # the inbox column is a 64-bit integer
 PRUNE_EVERY_S = 3600.0
 AGENT_WAIT_S = 120.0
+LOCK_POLL_S = 0.05  # how often a drain waiting for a chat's lock looks again
+BUSY_WAIT_S = 1.0  # another handler has the chat's oldest update: look again after this
+DRAIN_TRIES = 3  # lock store or database failures in a row before a drain gives up
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 
@@ -228,21 +234,48 @@ def push_output() -> TelegramOutput | None:
     return cached_output(strict=True)
 
 
+def chat_lock_key(chat_key: str) -> str:
+    """The chat's lock in Rasa's lock store: not the conversation id, which Rasa's own turn locks.
+
+    ``chat_key`` is the inbox's keyed hash of the chat id, so Redis never sees a chat id.
+    """
+    return f"telegram-chat:{chat_key}"
+
+
+def lock_store_of(app: Sanic | None) -> LockStore | None:
+    """Rasa's configured lock store (in-memory, or Redis across replicas), once the agent exists."""
+    agent = getattr(app.ctx, "agent", None) if app is not None else None
+    locks = getattr(agent, "lock_store", None)
+    return locks if isinstance(locks, LockStore) else None
+
+
 class UpdateProcessor:
-    """Handles accepted updates in background tasks, one chat at a time, in order."""
+    """Handles accepted updates in background tasks, one chat at a time, in order.
+
+    Each accepted update starts a *drain* of its chat: under the chat's lock in
+    Rasa's lock store, claim the chat's oldest unhandled update in the inbox,
+    handle it, mark it handled, release the lock; again until none is left. With
+    several Rasa replicas (Redis lock store) a replica that gets the lock after
+    another finds the other's updates already handled, so a chat's updates are
+    handled once each, in ``update_id`` order, whichever replica accepted them.
+    The claim in the row guards the order too when the lock store lets two in
+    (Rasa's Redis tickets are not atomic) or a lock outlives its lifetime.
+    """
 
     def __init__(self, on_new_message: OnNewMessage) -> None:
         self.on_new_message = on_new_message
+        self.owner = uuid4().hex  # this process, in the inbox's claims
         self._tasks: set[asyncio.Task[None]] = set()  # keeps tasks from being collected
-        self._scheduled: set[int] = set()
-        self._locks: dict[int | None, tuple[asyncio.Lock, int]] = {}
+        # Updates accepted here, unmasked, until handled: the live turn sees the raw text.
+        self._raw: dict[int, dict[str, Any]] = {}
+        # Until Rasa's agent is there (and in tests without one): one process, so in memory.
+        self._local_locks = InMemoryLockStore()
         self._last_prune = 0.0
 
-    def schedule(self, update_id: int, payload: dict[str, Any]) -> None:
-        if update_id in self._scheduled:
-            return
-        self._scheduled.add(update_id)
-        self.spawn(self._process(update_id, payload))
+    def schedule(self, update_id: int, payload: dict[str, Any], app: Sanic | None = None) -> None:
+        """Handle an update this process accepted (``payload`` unmasked), in its chat's order."""
+        self._raw[update_id] = payload
+        self.spawn(self._drain(store.chat_key_of(payload), update_id, self._locks(app)))
 
     def spawn(self, work: Awaitable[None]) -> None:
         """Run in the background, holding a reference until the task is done."""
@@ -255,28 +288,69 @@ class UpdateProcessor:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
 
-    async def _process(self, update_id: int, payload: dict[str, Any]) -> None:
-        key = telegram_render.chat_id_of(payload)
-        lock, users = self._locks.get(key) or (asyncio.Lock(), 0)
-        self._locks[key] = (lock, users + 1)
+    def _locks(self, app: Sanic | None) -> LockStore:
+        return lock_store_of(app) or self._local_locks
+
+    async def _drain(self, chat: str | None, update_id: int | None, locks: LockStore) -> None:
+        """Handle what is waiting for the chat (or the one update without a chat), in order."""
+        failures = 0
         try:
-            async with lock:
+            while True:
                 try:
-                    await self.handle(payload)
+                    outcome = await self._step(chat, update_id, locks)
+                    failures = 0
                 except Exception:
-                    logger.exception("Telegram update %s failed", update_id)
-                try:
-                    await run_db(store.mark_handled, update_id)
-                except Exception:
-                    logger.exception("Could not mark Telegram update %s handled", update_id)
+                    failures += 1
+                    logger.exception("Telegram inbox step failed (%d/%d)", failures, DRAIN_TRIES)
+                    if failures >= DRAIN_TRIES:  # the chat's next update or a restart goes on
+                        return
+                    outcome = store.BUSY
+                if outcome is None:
+                    break
+                if outcome == store.BUSY:
+                    await asyncio.sleep(BUSY_WAIT_S)
         finally:
-            self._scheduled.discard(update_id)
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
+            if update_id is not None:  # handled here or by another replica
+                self._raw.pop(update_id, None)
         await self._maybe_prune()
+
+    async def _step(
+        self, chat: str | None, update_id: int | None, locks: LockStore
+    ) -> bool | Literal["busy"] | None:
+        """Claim and handle one update. True: handled one; BUSY: wait; None: nothing left."""
+        lease = timedelta(seconds=LOCK_LIFETIME)
+        # With an in-memory lock store this is the only process: others' claims are dead.
+        others_alive = not isinstance(locks, InMemoryLockStore)
+        if chat is None:
+            if update_id is None:
+                return None
+            claim = await run_db(store.claim_update, update_id, self.owner, lease, others_alive)
+            if isinstance(claim, store.Claim):
+                await self._handle_claimed(claim)
+                return None  # it was the only one
+            return claim
+        if not await run_db(store.waiting_in_chat, chat):
+            return None  # handled already (by this drain or another replica's): no lock needed
+        async with locks.lock(
+            chat_lock_key(chat), lock_lifetime=LOCK_LIFETIME, wait_time_in_seconds=LOCK_POLL_S
+        ):
+            claim = await run_db(store.claim_next, chat, self.owner, lease, others_alive)
+            if not isinstance(claim, store.Claim):
+                return claim
+            await self._handle_claimed(claim)
+        return True
+
+    async def _handle_claimed(self, claim: store.Claim) -> None:
+        # Accepted here: the raw update; accepted elsewhere or before a restart: the masked copy.
+        payload = self._raw.pop(claim.update_id, None) or claim.payload
+        try:
+            await self.handle(payload)
+        except Exception:
+            logger.exception("Telegram update %s failed", claim.update_id)
+        try:
+            await run_db(store.mark_handled, claim.update_id)
+        except Exception:  # the claim runs out and the update is handled again
+            logger.exception("Could not mark Telegram update %s handled", claim.update_id)
 
     async def _maybe_prune(self) -> None:
         if time.monotonic() - self._last_prune < PRUNE_EVERY_S:
@@ -289,7 +363,11 @@ class UpdateProcessor:
             logger.exception("Pruning Telegram updates failed")
 
     async def recover(self, app: Sanic) -> None:
-        """Handle what was accepted before a crash or restart but never handled."""
+        """Handle what was accepted before a crash or restart but never handled.
+
+        With several replicas this also drains chats another replica is working
+        on; the chat lock makes that harmless.
+        """
         started = utcnow()
         await self._maybe_prune()
         deadline = time.monotonic() + AGENT_WAIT_S
@@ -301,8 +379,14 @@ class UpdateProcessor:
         pending = await run_db(store.pending_updates, started)
         if pending:
             logger.info("Handling %d Telegram updates left from before the start", len(pending))
-        for update_id, payload in pending:
-            self.schedule(update_id, payload)
+        locks = self._locks(app)
+        chats: set[str] = set()
+        for update_id, chat in pending:
+            if chat is None:
+                self.spawn(self._drain(None, update_id, locks))
+            elif chat not in chats:
+                chats.add(chat)
+                self.spawn(self._drain(chat, None, locks))
 
     async def handle(self, update: dict[str, Any]) -> None:
         if isinstance(update.get("message"), dict):
@@ -499,7 +583,7 @@ class TelegramInput(InputChannel):
                 return response.json({"error": "try again later"}, status=503)
             if not accepted:
                 return response.json({"status": "duplicate"})
-            processor.schedule(update_id, update)
+            processor.schedule(update_id, update, request.app)
             return response.json({"status": "accepted"})
 
         return telegram

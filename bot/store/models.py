@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -190,15 +191,23 @@ class TelegramChat(Base):
 class TelegramUpdate(Base):
     """Durable inbox: each update_id is accepted once and handled once.
 
-    The payload is kept only until the update has been handled, then erased.
+    The payload and the chat key are kept only until the update has been handled,
+    then erased. ``chat_key`` (a keyed hash of the chat id: the chat id itself lives
+    only in ``telegram_chats``) lets any Rasa replica find a chat's unhandled updates
+    in order; ``claimed_by``/``claimed_at`` say which replica is handling one now,
+    so no update is handled twice even when a lock store lets two in.
     """
 
     __tablename__ = "telegram_updates"
+    __table_args__ = (Index("ix_telegram_updates_chat_key_update_id", "chat_key", "update_id"),)
 
     update_id = Column(BigInteger, primary_key=True, autoincrement=False)
     payload = Column(JSON, nullable=True)
     received_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     handled_at = Column(DateTime(timezone=True), nullable=True)
+    chat_key = Column(String(32), nullable=True)  # null: an update without a chat
+    claimed_by = Column(String(32), nullable=True)
+    claimed_at = Column(DateTime(timezone=True), nullable=True)
 
 
 class Decision(Base):

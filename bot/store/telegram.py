@@ -1,31 +1,51 @@
 """Queries for the Telegram channel: the chat-id link and the durable update inbox.
 
 Every function is synchronous and short; the channel calls them through
-:func:`bot.store.db.run_db`. The chat id is stored here and nowhere else.
+:func:`bot.store.db.run_db`. The chat id is stored here and nowhere else; the inbox
+has it in the payload only until the update has been handled, and beside it a keyed
+hash of it (:func:`chat_key_of`), so erasing a chat leaves no chat id behind.
+
+Several Rasa replicas share the inbox: each handles a chat's updates oldest first
+under the chat's lock (:func:`claim_next`), and a claim in the row makes sure no
+update is handled twice, even if the lock store lets two replicas in at once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import ColumnElement
 
+from bot.channels.telegram_render import chat_id_of
 from bot.privacy.masking import mask
 from bot.store.db import session_scope
 from bot.store.models import TelegramChat, TelegramUpdate, utcnow
+from bot.store.pseudonym import pseudonym
 
 # Telegram keeps an undelivered update for 24 hours; twice that is enough to
 # recognise a redelivery, and short enough to keep the table small.
 KEEP_HANDLED = timedelta(hours=48)
 
 
+BUSY: Literal["busy"] = "busy"  # another handler has the update in hand
+
+
 @dataclass(frozen=True)
 class ChatLink:
     chat_id: int
     blocked: bool
+
+
+@dataclass(frozen=True)
+class Claim:
+    """An update this handler may now handle, with its stored (masked) payload."""
+
+    update_id: int
+    payload: dict[str, Any]
 
 
 def accept_update(update_id: int, payload: dict[str, Any]) -> bool:
@@ -35,12 +55,26 @@ def accept_update(update_id: int, payload: dict[str, Any]) -> bool:
     gets the raw update in memory, but a replay after a crash works on the
     masked text, like every later turn does.
     """
+    row = TelegramUpdate(
+        update_id=update_id, payload=masked_update(payload), chat_key=chat_key_of(payload)
+    )
     try:
         with session_scope() as session:
-            session.add(TelegramUpdate(update_id=update_id, payload=masked_update(payload)))
+            session.add(row)
     except IntegrityError:
         return False
     return True
+
+
+def chat_key(chat_id: int) -> str:
+    """The inbox's key of a chat: keyed like a pseudonym, unlike the conversation id."""
+    return pseudonym(f"telegram-chat:{chat_id}")
+
+
+def chat_key_of(payload: dict[str, Any]) -> str | None:
+    """The key of the chat an update belongs to; None for an update without a chat."""
+    chat_id = chat_id_of(payload)
+    return None if chat_id is None else chat_key(chat_id)
 
 
 def masked_update(payload: dict[str, Any]) -> dict[str, Any]:
@@ -67,25 +101,96 @@ def _masked_message(message: dict[str, Any]) -> dict[str, Any]:
 
 
 def mark_handled(update_id: int) -> None:
-    """Done: keep the id (for idempotency), erase the message itself."""
+    """Done: keep the id (for idempotency), erase the message and its chat key."""
     with session_scope() as session:
         session.execute(
             update(TelegramUpdate)
             .where(TelegramUpdate.update_id == update_id)
-            .values(handled_at=utcnow(), payload=None)
+            .values(handled_at=utcnow(), payload=None, chat_key=None, claimed_by=None)
         )
 
 
-def pending_updates(received_before: datetime) -> list[tuple[int, dict[str, Any]]]:
-    """Updates accepted but never handled (the process stopped), oldest first."""
+def pending_updates(received_before: datetime) -> list[tuple[int, str | None]]:
+    """Updates accepted but never handled (the process stopped), oldest first, with chat key."""
     with session_scope() as session:
         rows = session.execute(
-            select(TelegramUpdate.update_id, TelegramUpdate.payload)
+            select(TelegramUpdate.update_id, TelegramUpdate.chat_key)
             .where(TelegramUpdate.handled_at.is_(None))
             .where(TelegramUpdate.received_at < received_before)
             .order_by(TelegramUpdate.update_id)
         ).all()
-    return [(update_id, payload or {}) for update_id, payload in rows]
+    return [(int(update_id), key) for update_id, key in rows]
+
+
+def waiting_in_chat(key: str) -> bool:
+    """Whether the chat has an unhandled update: a drain needs the chat's lock only then."""
+    with session_scope() as session:
+        return (
+            session.execute(
+                select(TelegramUpdate.update_id)
+                .where(TelegramUpdate.chat_key == key, TelegramUpdate.handled_at.is_(None))
+                .limit(1)
+            ).first()
+            is not None
+        )
+
+
+def claim_next(
+    key: str, owner: str, lease: timedelta, others_alive: bool = True
+) -> Claim | Literal["busy"] | None:
+    """Claim the oldest unhandled update of the chat ``key`` for ``owner``; None when there is none.
+
+    Only the oldest: a later update of the chat waits until it has been handled, so
+    order holds even when two handlers get here at once. ``BUSY`` when another
+    claim on it is younger than ``lease`` (someone is handling it now). Without
+    ``others_alive`` (one process, in-memory lock store) a claim by another owner
+    is a leftover of a dead process and is taken over at once.
+    """
+    oldest = (
+        select(TelegramUpdate.update_id, TelegramUpdate.payload)
+        .where(TelegramUpdate.chat_key == key, TelegramUpdate.handled_at.is_(None))
+        .order_by(TelegramUpdate.update_id)
+        .limit(1)
+    )
+    return _claim(oldest, owner, lease, others_alive)
+
+
+def claim_update(
+    update_id: int, owner: str, lease: timedelta, others_alive: bool = True
+) -> Claim | Literal["busy"] | None:
+    """Claim one update without a chat (it has no order to keep); see :func:`claim_next`."""
+    this = select(TelegramUpdate.update_id, TelegramUpdate.payload).where(
+        TelegramUpdate.update_id == update_id, TelegramUpdate.handled_at.is_(None)
+    )
+    return _claim(this, owner, lease, others_alive)
+
+
+def _claim(
+    query: Any, owner: str, lease: timedelta, others_alive: bool
+) -> Claim | Literal["busy"] | None:
+    now = utcnow()
+    with session_scope() as session:
+        row = session.execute(query).first()
+        if row is None:
+            return None
+        free: ColumnElement[bool] = or_(
+            TelegramUpdate.claimed_by.is_(None), TelegramUpdate.claimed_at < now - lease
+        )
+        if not others_alive:
+            free = or_(free, TelegramUpdate.claimed_by != owner)
+        # One conditional UPDATE: of two handlers that get here at once, one wins.
+        taken = session.execute(
+            update(TelegramUpdate)
+            .where(
+                TelegramUpdate.update_id == row.update_id,
+                TelegramUpdate.handled_at.is_(None),
+                free,
+            )
+            .values(claimed_by=owner, claimed_at=now)
+        )
+        if not taken.rowcount:
+            return BUSY
+    return Claim(update_id=int(row.update_id), payload=row.payload or {})
 
 
 def prune_handled(keep: timedelta = KEEP_HANDLED) -> int:
