@@ -1,4 +1,4 @@
-"""One command-line entry: `python -m bot.cli run | shell | telegram | team | coach | retention`."""
+"""One command-line entry: `python -m bot.cli run | prod | shell | telegram | coach | ...`."""
 
 from __future__ import annotations
 
@@ -65,6 +65,35 @@ def run() -> int:
             return 0
     print("A service stopped; see var/logs/.", file=sys.stderr)
     return 1
+
+
+def prod() -> int:
+    """The production profile on loopback (docs/deployment.md): one command, Ctrl-C stops it."""
+    from bot.deploy.profile import MissingBinary, Profile
+
+    _stop_on_sigterm()
+    try:
+        profile = Profile()
+    except MissingBinary as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    # The retention run beside the servers works on the profile's database too.
+    os.environ.update(profile.shared_env())
+    print("Starting PostgreSQL, Redis, 2 Rasa, 2 action servers, the web app, nginx...")
+    print(f"(a few minutes; logs in {profile.logs}/)", flush=True)
+    try:
+        with profile.up(), scheduled_retention():
+            print(profile.summary(), flush=True)
+            while True:
+                for name in profile.revive():
+                    print(f"{name} had stopped and was started again", file=sys.stderr)
+                time.sleep(1)
+    except KeyboardInterrupt:
+        return 0
+    except (RuntimeError, TimeoutError, subprocess.SubprocessError) as error:
+        detail = getattr(error, "stderr", None) or ""
+        print(f"error: {error}\n{detail}".rstrip(), file=sys.stderr)
+        return 1
 
 
 @contextmanager
@@ -278,6 +307,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="werkmaatje")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("run", help="start Rasa, the action server and the web app")
+    commands.add_parser(
+        "prod", help="production profile on loopback: PostgreSQL, Redis, 2x Rasa, nginx"
+    )
     commands.add_parser("shell", help="chat in the terminal")
     tg = commands.add_parser("telegram", help="Telegram set-up (needs TELEGRAM_TOKEN)")
     tg_actions = tg.add_subparsers(dest="action", required=True)
@@ -304,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
         return accounts(args)
     if args.command == "telegram":
         return telegram(args)
-    return {"run": run, "shell": shell}[args.command]()
+    return {"run": run, "prod": prod, "shell": shell}[args.command]()
 
 
 if __name__ == "__main__":

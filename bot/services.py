@@ -26,6 +26,8 @@ class Service:
     health_url: str
     process: subprocess.Popen[bytes] | None = None
     log_path: Path = field(init=False)
+    # Settings of this process only (a replica's port), on top of the shared environment.
+    env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.log_path = VAR_DIR / "logs" / f"{self.name}.log"
@@ -34,7 +36,11 @@ class Service:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            self.command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            self.command,
+            cwd=PROJECT_ROOT,
+            env={**env, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     def healthy(self) -> bool:
@@ -57,19 +63,26 @@ class Service:
                 self.process.kill()
 
 
-def action_server() -> Service:
-    port = settings().action_port
+def action_server(port: int | None = None, name: str = "actions") -> Service:
+    """The action server; ``port`` and ``name`` for one of several replicas."""
+    port = port or settings().action_port
     return Service(
-        "actions",
+        name,
         [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
         f"http://localhost:{port}/health",
     )
 
 
-def rasa_server(model: Path = MODEL, endpoints: Path = PROJECT_ROOT / "endpoints.yml") -> Service:
-    port = settings().rasa_port
+def rasa_server(
+    model: Path = MODEL,
+    endpoints: Path = PROJECT_ROOT / "endpoints.yml",
+    port: int | None = None,
+    name: str = "rasa",
+) -> Service:
+    """The Rasa server; ``port`` and ``name`` for one of several replicas."""
+    port = port or settings().rasa_port
     return Service(
-        "rasa",
+        name,
         [
             str(VENV_BIN / "rasa"),
             "run",
@@ -89,10 +102,13 @@ def rasa_server(model: Path = MODEL, endpoints: Path = PROJECT_ROOT / "endpoints
     )
 
 
-def web_server() -> Service:
-    """The web app: the chat widget page now, the coach dashboard next."""
-    port = settings().web_port
-    return Service("web", [sys.executable, "-m", "bot.web"], f"http://localhost:{port}/health")
+def web_server(port: int | None = None) -> Service:
+    """The web app: the chat widget page, the coach dashboard; ``port`` overrides WEB_PORT."""
+    env = {"WEB_PORT": str(port)} if port else {}
+    port = port or settings().web_port
+    return Service(
+        "web", [sys.executable, "-m", "bot.web"], f"http://localhost:{port}/health", env=env
+    )
 
 
 def all_services() -> list[Service]:

@@ -6,18 +6,30 @@ endpoints.yml; the database comes from ``DATABASE_URL`` (SQLite by default).
 Personal identifiers are masked in every event before it is written (issue 7
 §1): the turn itself runs on the raw text in memory, the stored copy (and so
 every later turn, transcript and export) has placeholders.
+
+On PostgreSQL the store also rides out a database restart (issue 8): Rasa's
+engine has no ``pool_pre_ping``, so the first request after a restart failed on
+a dead pooled connection. Here the engine checks connections before use, waits
+(bounded) for a database that is starting up, and a turn's load or save that
+still fails on a lost connection is tried again; ``save`` may be repeated
+because Rasa writes only the events the database does not have yet.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any, TypeVar
 
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, BotUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import sessionmaker
 
 from bot.config import settings
 from bot.privacy.events import mask_event
@@ -26,6 +38,13 @@ from bot.store.db import sqlite_pragmas
 ERASURE_ACTION = "action_erase_data"
 # What the action says once the erasure is committed; an action that failed says nothing.
 ERASURE_DONE = "utter_erasure_done"
+# How long a turn waits for a restarting database before it fails.
+RECONNECT_SECONDS = 15.0
+FIRST_BACKOFF_S = 0.1
+MAX_BACKOFF_S = 1.0
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class WerkmaatjeTrackerStore(SQLTrackerStore):
@@ -46,11 +65,43 @@ class WerkmaatjeTrackerStore(SQLTrackerStore):
         )
         if url.drivername.startswith("sqlite"):
             event.listen(self.engine, "connect", sqlite_pragmas)
+            self._restartable = False
+        else:
+            self.engine.dispose()
+            self.engine = reconnecting_engine(self.engine.url)
+            self.sessionmaker = sessionmaker(bind=self.engine)
+            self._restartable = True
 
     async def save(self, tracker: DialogueStateTracker) -> None:
+        await self._retried(lambda: self._save(tracker))
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
         if self._erased(tracker):
             return
         await super().save(tracker)
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> DialogueStateTracker | None:
+        parent = super()._retrieve
+        return await self._retried(lambda: parent(sender_id, fetch_events_from_all_sessions))
+
+    async def _retried(self, attempt: Callable[[], Awaitable[T]]) -> T:
+        """Run a load or save again when the database connection was lost (bounded)."""
+        if not self._restartable:
+            return await attempt()
+        deadline = time.monotonic() + RECONNECT_SECONDS
+        delay = FIRST_BACKOFF_S
+        while True:
+            try:
+                return await attempt()
+            except (OperationalError, DBAPIError) as error:
+                lost = isinstance(error, OperationalError) or error.connection_invalidated
+                if not lost or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning("Tracker store lost the database: %s", type(error).__name__)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF_S)
 
     def _erased(self, tracker: DialogueStateTracker) -> bool:
         """After the erasure action, delete the conversation's events and store nothing.
@@ -109,3 +160,28 @@ class MaskedEvent:
 
     def as_dict(self) -> dict[str, Any]:
         return self._data
+
+
+def reconnecting_engine(url: Any) -> Engine:
+    """Rasa's engine settings plus ``pool_pre_ping`` and a bounded wait in ``connect``.
+
+    A database that restarts refuses connections for a moment ("starting up");
+    a new connection is tried again with backoff instead of failing the turn.
+    """
+    engine = create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+
+    @event.listens_for(engine, "do_connect")
+    def connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        deadline = time.monotonic() + RECONNECT_SECONDS
+        delay = FIRST_BACKOFF_S
+        while True:
+            try:
+                return dialect.connect(*cargs, **cparams)
+            except dialect.dbapi.OperationalError:
+                if time.monotonic() + delay > deadline:
+                    raise
+                logger.warning("Database refuses connections; trying again")
+                time.sleep(delay)
+                delay = min(delay * 2, MAX_BACKOFF_S)
+
+    return engine

@@ -1,0 +1,1 @@
+"""Deployment profiles: ``make prod`` (bot/deploy/profile.py) and its nginx template."""
