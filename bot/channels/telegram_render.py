@@ -237,14 +237,19 @@ def chat_id_of(update: dict[str, Any]) -> int | None:
     for key in ("message", "edited_message", "my_chat_member"):
         item = update.get(key)
         if isinstance(item, dict):
-            return _int((item.get("chat") or {}).get("id"))
+            return _id_of(item.get("chat"))
     query = update.get("callback_query")
     if isinstance(query, dict):
         message = query.get("message")
         if isinstance(message, dict) and isinstance(message.get("chat"), dict):
             return _int(message["chat"].get("id"))
-        return _int((query.get("from") or {}).get("id"))  # private chat id == user id
+        return _id_of(query.get("from"))  # private chat id == user id
     return None
+
+
+def _id_of(item: Any) -> int | None:
+    """The id of a chat or user object; None for anything else (a malformed update)."""
+    return _int(item.get("id")) if isinstance(item, dict) else None
 
 
 def _int(value: Any) -> int | None:

@@ -1,0 +1,172 @@
+"""Hot paths of the Rasa 3.6 server made cheaper, each found with py-spy.
+
+The figures and the method are in docs/performance.md. Behaviour stays the same:
+the same schema check, the same event classes, only done once instead of per call.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import os
+import sys
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rasa.shared.core.events import Event
+
+_INSTALLED = "_werkmaatje_speedups"
+
+
+def install() -> bool:
+    """Patch once; True when in place. Like action_failures: only in the Rasa server."""
+    if "rasa.core.processor" not in sys.modules:
+        return False
+    from rasa.core.actions.action import RemoteAction
+
+    if getattr(RemoteAction, _INSTALLED, False):
+        return True
+    _validate_action_results_with_one_validator()
+    _remember_event_types()
+    _remember_model_outputs()
+    setattr(RemoteAction, _INSTALLED, True)
+    return True
+
+
+def _validate_action_results_with_one_validator() -> None:
+    """Check the action server's answer against a validator built once.
+
+    ``RemoteAction._validate_action_result`` calls ``jsonschema.validate``, which
+    first checks the *schema* against the JSON Schema meta-schema, on every action
+    call: 40% of the Rasa server's time in our conversations went there.
+    """
+    from jsonschema import validators
+    from jsonschema.exceptions import best_match
+    from rasa.core.actions.action import RemoteAction
+    from rasa.shared.constants import DOCS_BASE_URL
+
+    schema = RemoteAction.action_response_format_spec()
+    validator_class = validators.validator_for(schema)
+    validator_class.check_schema(schema)
+    validator = validator_class(schema)
+
+    def validate_action_result(_self: RemoteAction, result: dict[str, Any]) -> bool:
+        error = best_match(validator.iter_errors(result))
+        if error is None:
+            return True
+        error.message += (
+            ". Failed to validate Action server response from API, "
+            "make sure your response from the Action endpoint is valid. "
+            f"For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+
+    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+
+
+def _remember_event_types() -> None:
+    """Look an event class up by its name once, not by walking all subclasses per event.
+
+    Loading a tracker turns every stored event into an object; ``resolve_by_type``
+    walked every subclass of ``Event`` for each one.
+    """
+    from rasa.shared.core.events import Event
+
+    original = Event.resolve_by_type
+    known: dict[str, type[Event]] = {}
+
+    def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
+        found = known.get(type_name)
+        if found is None:
+            found = original(type_name, default)
+            if found is not None and found is not default:
+                known[type_name] = found
+        return found
+
+    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+
+
+class InferenceCache:
+    """Model outputs by the exact bytes of the model's input batch, bounded in bytes.
+
+    DIET and TED are deterministic at inference: the same input arrays give the same
+    output. Job-seekers mostly press the same buttons and type the same short
+    answers, so the same batches come back again and again, and TensorFlow's fixed
+    cost per call (about 10 ms here, mostly argument conversion) is paid once. The
+    key is a digest of the numbers; no text is kept. Outputs are copied on the way
+    out, because Rasa ranks and masks them in place.
+    """
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.used = 0
+        self.hits = 0
+        self.misses = 0
+        self._entries: OrderedDict[bytes, tuple[Any, int]] = OrderedDict()
+
+    @staticmethod
+    def key(model: object, batch: tuple[Any, ...]) -> bytes | None:
+        """None when an input is not plain numbers (object arrays hold pointers)."""
+        digest = hashlib.blake2b(digest_size=20)
+        digest.update(id(model).to_bytes(8, "little"))
+        for array in batch:
+            if not hasattr(array, "tobytes") or array.dtype.hasobject:
+                return None
+            digest.update(f"{array.dtype}{array.shape}".encode())
+            digest.update(array.tobytes())
+        return digest.digest()
+
+    def get(self, key: bytes) -> Any | None:
+        entry = self._entries.get(key)
+        if entry is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._entries.move_to_end(key)
+        return copy.deepcopy(entry[0])
+
+    def put(self, key: bytes, outputs: Any) -> None:
+        size = _nbytes(outputs)
+        if size > self.max_bytes // 64:  # a long text's attention maps: not worth it
+            return
+        self._entries[key] = (copy.deepcopy(outputs), size)
+        self.used += size
+        while self.used > self.max_bytes and self._entries:
+            _, (_, dropped) = self._entries.popitem(last=False)
+            self.used -= dropped
+
+
+def _nbytes(value: Any) -> int:
+    if hasattr(value, "nbytes"):
+        return int(value.nbytes)
+    if isinstance(value, dict):
+        return sum(_nbytes(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_nbytes(v) for v in value)
+    return 64
+
+
+# INFERENCE_CACHE_MB=0 turns the cache off (to measure without it).
+CACHE = InferenceCache(int(float(os.environ.get("INFERENCE_CACHE_MB", "32")) * 2**20))
+
+
+def _remember_model_outputs() -> None:
+    """Serve a repeated DIET or TED input batch from :data:`CACHE`."""
+    if CACHE.max_bytes <= 0:
+        return
+    from rasa.utils.tensorflow.models import RasaModel
+
+    original = RasaModel._rasa_predict
+
+    def rasa_predict(self: RasaModel, batch_in: tuple[Any, ...]) -> Any:
+        key = CACHE.key(self, batch_in)
+        if key is None:
+            return original(self, batch_in)
+        outputs = CACHE.get(key)
+        if outputs is None:
+            outputs = original(self, batch_in)
+            CACHE.put(key, outputs)
+        return outputs
+
+    RasaModel._rasa_predict = rasa_predict  # type: ignore[method-assign]
