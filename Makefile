@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup media run shell telegram-poll retention test lint unit train core-test nlu-test e2e test-postgres nlu-report lock locales db clean
+.PHONY: setup media run prod shell telegram-poll retention test lint unit train core-test nlu-test e2e test-postgres test-production nlu-report lock locales db clean
 
 setup: $(VENV)/.installed $(SPACY_NL) $(MO) $(MEDIA) db $(MODEL)
 
@@ -64,6 +64,9 @@ run: setup
 shell: setup
 	$(PY) -m bot.cli shell
 
+prod: setup  ## production profile on loopback: PostgreSQL, Redis, 2 Rasa, 2 action servers, nginx (docs/deployment.md)
+	$(PY) -m bot.cli prod
+
 telegram-poll: setup  ## try a real Telegram bot without a public URL (needs TELEGRAM_TOKEN and `make run`)
 	$(PY) -m bot.cli telegram poll
 
@@ -75,11 +78,11 @@ lock: $(VENV)/.installed
 
 # Test tiers, cheapest first: a failing fast check stops the run early.
 # `unit` includes `rasa data validate` (tests/unit/test_data_validate.py) and needs no model.
-test: lint unit core-test e2e test-postgres nlu-test
+test: lint unit core-test e2e test-reliability test-postgres test-production test-scaleout nlu-test
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check bot actions tests
-	$(VENV)/bin/ruff format --check bot actions tests
+	$(VENV)/bin/ruff check bot actions tests bench
+	$(VENV)/bin/ruff format --check bot actions tests bench
 
 unit: $(VENV)/.installed $(SPACY_NL) $(MO)
 	$(VENV)/bin/pytest -q tests/unit
@@ -90,8 +93,24 @@ core-test: setup
 e2e: setup
 	$(VENV)/bin/pytest -q tests/integration
 
+# Reliability (tests/reliability): 200 conversations at once, Telegram re-delivery, a
+# killed action server, fuzzing; own ports 35005/35055/38080/38081. Short for CI.
+.PHONY: reliability test-reliability
+test-reliability: setup
+	$(VENV)/bin/pytest -q tests/reliability
+
+reliability: setup  ## the long version: minutes of load, 10,000 fuzz inputs
+	RELIABILITY_FULL=1 $(VENV)/bin/pytest -q tests/reliability
+
 test-postgres: setup  ## the privacy proofs (tests marked `postgres`) again on Debian's PostgreSQL
 	bash tests/postgres.sh
+
+test-production: setup  ## the production profile end to end (Debian's PostgreSQL, Redis, nginx)
+	bash tests/production.sh
+
+.PHONY: test-scaleout
+test-scaleout: setup  ## Telegram order across two Rasa replicas sharing Redis and one database (needs redis-server)
+	$(VENV)/bin/pytest -q tests/scaleout
 
 nlu-test: setup
 	$(VENV)/bin/pytest -q tests/nlu
@@ -104,3 +123,9 @@ nlu-report: setup  ## held-out and 5-fold cross-validation figures; reports in v
 
 clean:
 	rm -rf $(VENV) build models var/results
+
+# Performance (docs/performance.md): Werkmaatje, the production profile and the stock
+# `rasa init` bot under the same load; a table and var/bench/*.json. About 20 minutes.
+.PHONY: bench
+bench: setup  ## ARGS="--no-train --seconds 10" for a quicker run; INFERENCE_CACHE_MB=0 to measure without the cache
+	$(PY) -m bench $(ARGS)

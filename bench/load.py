@@ -8,6 +8,7 @@ follows the server: throughput is what the server sustains at that concurrency.
 from __future__ import annotations
 
 import asyncio
+import random
 import statistics
 import time
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import aiohttp
 # last reply whose title starts so (the text itself when no such button came).
 Script = list[str]
 TIMEOUT = aiohttp.ClientTimeout(total=120)
+RANDOM = random.Random(8)  # the same choices in every run
 
 
 @dataclass
@@ -72,7 +74,7 @@ def median(values: list[float]) -> float:
 
 def next_message(step: str, last_reply: list[dict[str, Any]]) -> str:
     if not step.startswith("press:"):
-        return step
+        return RANDOM.choice(step.split("|"))
     wanted = step.removeprefix("press:")
     for message in reversed(last_reply):
         for button in message.get("buttons") or []:

@@ -12,12 +12,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
+from contextlib import ExitStack
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from bot.config import PROJECT_ROOT
+from bot.deploy.profile import ProdConfig, Profile, missing_binaries
 
 RASA = str(Path(sys.executable).parent / "rasa")
 START_TIMEOUT_S = 300
@@ -127,6 +129,11 @@ class System:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}"
 
+    @property
+    def api_url(self) -> str:
+        """Where the tracker API answers (a Rasa server itself, not a proxy)."""
+        return self.url
+
     def start(self) -> None:
         for process in self.processes:
             process.start(self.env)
@@ -217,4 +224,65 @@ def werkmaatje(work: Path, rasa_port: int, action_port: int, train: bool) -> Sys
         ),
         rasa_run(model, rasa_port, endpoints_file, PROJECT_ROOT, work / "werkmaatje-rasa.log"),
     ]
+    return system
+
+
+class ProfileSystem(System):
+    """`make prod` (bot/deploy): nginx in front of two Rasa and two action replicas."""
+
+    profile: Profile
+    tracker_port: int = 0
+    _stack: ExitStack | None = None
+    startup_s: float = 0.0
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.tracker_port}"
+
+    def start(self) -> None:
+        started = time.perf_counter()
+        self._stack = ExitStack()
+        self._stack.enter_context(self.profile.up(timeout=START_TIMEOUT_S))
+        self.startup_s = time.perf_counter() - started
+
+    def stop(self) -> None:
+        if self._stack is not None:
+            self._stack.close()
+
+    def report(self) -> dict[str, object]:
+        memory = {}
+        for service in self.profile.services:
+            if service.process is not None and service.process.poll() is None:
+                memory[service.name] = tree_rss_mb(service.process.pid)
+        rasa = [v for k, v in memory.items() if k.startswith("rasa")]
+        memory["rasa"] = max(rasa, key=lambda m: m["peak_rss_mb"]) if rasa else {}
+        return {
+            "training_s": None,
+            "startup_s": {"rasa": round(self.startup_s, 1), "whole profile": True},
+            "memory": memory,
+        }
+
+
+def production(work: Path, port_base: int) -> ProfileSystem | None:
+    """The production profile on ports of its own; None when a Debian binary is missing."""
+    config = replace(
+        ProdConfig.from_env(),
+        dir=work / "prod",
+        public_port=port_base + 100,
+        web_public_port=port_base + 180,
+        actions_port=port_base + 150,
+        rasa_ports=(port_base + 105, port_base + 106),
+        action_ports=(port_base + 155, port_base + 156),
+        web_port=port_base + 181,
+        pg_port=port_base + 132,
+        redis_port=port_base + 179,
+    )
+    if missing_binaries(config):
+        return None
+    (work / "prod").mkdir(parents=True, exist_ok=True)
+    work.chmod(0o755)  # the cluster's files belong to user postgres
+    (work / "prod").chmod(0o755)
+    system = ProfileSystem("werkmaatje prod profile", PROJECT_ROOT, config.public_port, {})
+    system.profile = Profile(config)
+    system.tracker_port = config.rasa_ports[0]
     return system

@@ -44,6 +44,20 @@ RESTART_WINDOW_S = 60.0
 COMMAND_TIMEOUT_S = 120
 
 
+def missing_binaries(config: ProdConfig) -> list[str]:
+    """What the profile needs from Debian and cannot find (empty when all is there)."""
+    needed = [config.pg_bin / "initdb", config.pg_bin / "pg_ctl"]
+    missing = [str(path) for path in needed if not path.exists()]
+    for name in ("redis-server", "nginx"):
+        if not (
+            shutil.which(name)
+            or Path(f"/usr/sbin/{name}").exists()
+            or Path(f"/usr/bin/{name}").exists()
+        ):
+            missing.append(name)
+    return missing
+
+
 class MissingBinary(RuntimeError):
     """A Debian package the profile needs is not installed."""
 

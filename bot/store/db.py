@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.config import settings
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
 
 
 def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -27,13 +32,59 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# How long a new connection waits for a restarting database before it fails.
+RECONNECT_SECONDS = 15.0
+FIRST_BACKOFF_S = 0.1
+MAX_BACKOFF_S = 1.0
+
+
 @lru_cache(maxsize=4)
 def engine_for(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, future=True, connect_args={"check_same_thread": False})
+    return pooled_engine(url)
+
+
+def pooled_engine(url: str | URL, future: bool = True) -> Engine:
+    """Our engine settings, shared by our tables and Rasa's tracker store.
+
+    SQLite: a few connections kept open (SQLAlchemy 1.4 opens and closes one per
+    session for a file: a third of each tracker save went to closing them), WAL and
+    foreign keys on each. PostgreSQL: connections checked before use, and a new one
+    waits (bounded) for a database that is restarting instead of failing the turn.
+    """
+    url = make_url(url)
+    if url.drivername.startswith("sqlite"):
+        in_memory = url.database in (None, "", ":memory:")
+        engine = create_engine(
+            url,
+            future=future,
+            connect_args={"check_same_thread": False},
+            **({} if in_memory else {"poolclass": QueuePool}),
+        )
         event.listen(engine, "connect", sqlite_pragmas)
         return engine
-    return create_engine(url, future=True, pool_pre_ping=True)
+    engine = create_engine(
+        url,
+        future=future,
+        pool_pre_ping=True,
+        pool_size=int(os.environ.get("SQL_POOL_SIZE", "5")),
+        max_overflow=int(os.environ.get("SQL_MAX_OVERFLOW", "10")),
+    )
+    event.listen(engine, "do_connect", _connect_patiently)
+    return engine
+
+
+def _connect_patiently(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+    deadline = time.monotonic() + RECONNECT_SECONDS
+    delay = FIRST_BACKOFF_S
+    while True:
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except dialect.dbapi.OperationalError:
+            if time.monotonic() + delay > deadline:
+                raise
+            logger.warning("Database refuses connections; trying again")
+            time.sleep(delay)
+            delay = min(delay * 2, MAX_BACKOFF_S)
 
 
 def engine() -> Engine:

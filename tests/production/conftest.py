@@ -25,7 +25,7 @@ import redis
 import requests
 
 from bot.config import settings
-from bot.deploy.profile import ProdConfig, Profile
+from bot.deploy.profile import ProdConfig, Profile, missing_binaries
 from bot.services import MODEL
 
 HTTP_TIMEOUT_S = 120  # a message may wait behind others of its conversation
@@ -41,12 +41,6 @@ TEST_CONFIG = {
 }
 
 
-def _missing(config: ProdConfig) -> list[str]:
-    needed = [config.pg_bin / "initdb", config.pg_bin / "pg_ctl"]
-    missing = [str(path) for path in needed if not path.exists()]
-    return missing + [name for name in ("redis-server", "nginx") if shutil.which(name) is None]
-
-
 @pytest.fixture(scope="session")
 def prod() -> Iterator[Profile]:
     if not MODEL.exists():
@@ -54,7 +48,7 @@ def prod() -> Iterator[Profile]:
     folder = Path(tempfile.mkdtemp(prefix="werkmaatje-prod-"))
     folder.chmod(0o755)  # the cluster's files belong to user postgres
     config = dataclasses.replace(ProdConfig.from_env(), dir=folder, **TEST_CONFIG)
-    missing = _missing(config)
+    missing = missing_binaries(config)
     if missing:
         pytest.skip(f"Debian packages missing: {', '.join(missing)}")
     try:
