@@ -78,7 +78,7 @@ lock: $(VENV)/.installed
 
 # Test tiers, cheapest first: a failing fast check stops the run early.
 # `unit` includes `rasa data validate` (tests/unit/test_data_validate.py) and needs no model.
-test: lint unit core-test e2e test-reliability test-postgres test-production test-scaleout nlu-test
+test: lint unit core-test e2e test-postgres test-reliability test-production test-scaleout nlu-test
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions tests bench

@@ -11,6 +11,7 @@ import hashlib
 import os
 import sys
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -157,16 +158,20 @@ def _remember_model_outputs() -> None:
         return
     from rasa.utils.tensorflow.models import RasaModel
 
-    original = RasaModel._rasa_predict
+    RasaModel._rasa_predict = cached_predict(RasaModel._rasa_predict, CACHE)  # type: ignore[method-assign]
 
-    def rasa_predict(self: RasaModel, batch_in: tuple[Any, ...]) -> Any:
-        key = CACHE.key(self, batch_in)
+
+def cached_predict(original: Callable[[Any, tuple[Any, ...]], Any], cache: InferenceCache) -> Any:
+    """``original`` (a model's predict on one batch) answered from ``cache`` when it can."""
+
+    def rasa_predict(model: Any, batch_in: tuple[Any, ...]) -> Any:
+        key = cache.key(model, batch_in)
         if key is None:
-            return original(self, batch_in)
-        outputs = CACHE.get(key)
+            return original(model, batch_in)
+        outputs = cache.get(key)
         if outputs is None:
-            outputs = original(self, batch_in)
-            CACHE.put(key, outputs)
+            outputs = original(model, batch_in)
+            cache.put(key, outputs)
         return outputs
 
-    RasaModel._rasa_predict = rasa_predict  # type: ignore[method-assign]
+    return rasa_predict
