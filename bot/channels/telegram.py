@@ -518,7 +518,7 @@ def parse_update(body: bytes) -> dict[str, Any] | None:
     """The update as a dict with a usable update_id, or None when it is malformed."""
     try:
         update = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
         return None
     if not isinstance(update, dict):
         return None
