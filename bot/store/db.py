@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.config import settings
+from bot.store.backoff import Backoff
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
@@ -34,8 +35,6 @@ def sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 # How long a new connection waits for a restarting database before it fails.
 RECONNECT_SECONDS = 15.0
-FIRST_BACKOFF_S = 0.1
-MAX_BACKOFF_S = 1.0
 
 
 @lru_cache(maxsize=4)
@@ -74,17 +73,16 @@ def pooled_engine(url: str | URL, future: bool = True) -> Engine:
 
 
 def _connect_patiently(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-    deadline = time.monotonic() + RECONNECT_SECONDS
-    delay = FIRST_BACKOFF_S
+    backoff = Backoff(RECONNECT_SECONDS)
     while True:
         try:
             return dialect.connect(*cargs, **cparams)
         except dialect.dbapi.OperationalError:
-            if time.monotonic() + delay > deadline:
+            delay = backoff.next_delay()
+            if delay is None:
                 raise
             logger.warning("Database refuses connections; trying again")
             time.sleep(delay)
-            delay = min(delay * 2, MAX_BACKOFF_S)
 
 
 def engine() -> Engine:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
@@ -39,12 +38,13 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 
+from bot.store.backoff import Backoff
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 RETRYABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
-FIRST_BACKOFF_S = 0.05
-MAX_BACKOFF_S = 1.0
+FIRST_BACKOFF_S = 0.05  # a lock is wanted now; the first retry comes sooner
 
 
 class ReplicaSafeRedisLockStore(RedisLockStore):
@@ -126,17 +126,16 @@ class ReplicaSafeRedisLockStore(RedisLockStore):
 
     async def _retried(self, call: Callable[..., T], *args: Any) -> T:
         """Run a Redis call; on a connection error wait (backoff) and try again, bounded."""
-        deadline = time.monotonic() + self.retry_seconds
-        delay = FIRST_BACKOFF_S
+        backoff = Backoff(self.retry_seconds, first=FIRST_BACKOFF_S)
         while True:
             try:
                 return call(*args)
             except RETRYABLE as error:
-                if time.monotonic() + delay > deadline:
+                delay = backoff.next_delay()
+                if delay is None:
                     raise LockError(f"Redis unreachable for {self.retry_seconds} s") from error
                 logger.warning("Redis lock store unreachable (%s); retrying", type(error).__name__)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_BACKOFF_S)
 
     @asynccontextmanager
     async def lock(

@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from typing import Any, TypeVar
 
@@ -33,7 +32,8 @@ from sqlalchemy.orm import sessionmaker
 
 from bot.config import settings
 from bot.privacy.events import mask_event
-from bot.store.db import FIRST_BACKOFF_S, MAX_BACKOFF_S, RECONNECT_SECONDS, pooled_engine
+from bot.store.backoff import Backoff
+from bot.store.db import RECONNECT_SECONDS, pooled_engine
 
 ERASURE_ACTION = "action_erase_data"
 # What the action says once the erasure is committed; an action that failed says nothing.
@@ -97,18 +97,17 @@ class WerkmaatjeTrackerStore(SQLTrackerStore):
         """Run a load or save again when the database connection was lost (bounded)."""
         if not self._restartable:
             return await attempt()
-        deadline = time.monotonic() + RECONNECT_SECONDS
-        delay = FIRST_BACKOFF_S
+        backoff = Backoff(RECONNECT_SECONDS)
         while True:
             try:
                 return await attempt()
             except (OperationalError, DBAPIError) as error:
                 lost = isinstance(error, OperationalError) or error.connection_invalidated
-                if not lost or time.monotonic() + delay > deadline:
+                delay = backoff.next_delay() if lost else None
+                if delay is None:
                     raise
                 logger.warning("Tracker store lost the database: %s", type(error).__name__)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, MAX_BACKOFF_S)
 
     def _erased(self, tracker: DialogueStateTracker) -> bool:
         """After the erasure action, delete the conversation's events and store nothing.

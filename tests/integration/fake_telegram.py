@@ -14,6 +14,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -283,13 +284,22 @@ class FakeTelegram:
             self._server.server_close()
 
 
+@contextmanager
+def serving(port: int) -> Iterator[FakeTelegram]:
+    """A fake Bot API listening on ``port`` for the duration of the block."""
+    fake = FakeTelegram(port)
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
 @pytest.fixture(scope="session")
 def fake_telegram() -> Iterator[FakeTelegram]:
     """The fake Bot API on FAKE_TELEGRAM_PORT (where TELEGRAM_API_BASE points in tests)."""
-    fake = FakeTelegram(FAKE_TELEGRAM_PORT)
-    fake.start()
-    yield fake
-    fake.stop()
+    with serving(FAKE_TELEGRAM_PORT) as fake:
+        yield fake
 
 
 @pytest.fixture

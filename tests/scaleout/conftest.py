@@ -24,7 +24,7 @@ import yaml
 
 from bot.config import VAR_DIR
 from bot.services import MODEL, Service, action_server, rasa_server, running
-from tests.integration.fake_telegram import FakeTelegram
+from tests.integration.fake_telegram import FakeTelegram, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 REPLICA_PORTS = (45005, 45006)
@@ -107,10 +107,8 @@ def redis_server() -> Iterator[int]:
 
 @pytest.fixture(scope="session")
 def fake_telegram() -> Iterator[FakeTelegram]:
-    fake = FakeTelegram(FAKE_TELEGRAM_PORT)
-    fake.start()
-    yield fake
-    fake.stop()
+    with serving(FAKE_TELEGRAM_PORT) as fake:
+        yield fake
 
 
 @pytest.fixture(scope="session")
