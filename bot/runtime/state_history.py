@@ -15,6 +15,7 @@ two on every prefix of real and generated conversations.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -25,10 +26,10 @@ if TYPE_CHECKING:
     from rasa.shared.core.events import Event
     from rasa.shared.core.trackers import DialogueStateTracker
 
-# Conversations whose progress is kept. A message's predictions reuse it within
-# the message; a few hundred concurrent messages fit, each entry only refers to
-# events the tracker holds anyway, plus its states.
-MAX_ENTRIES = 256
+# Conversations (times option sets) whose progress is kept; each entry refers to
+# events its tracker holds anyway, plus their states. STATE_HISTORY_ENTRIES=0
+# turns the patch off (to measure without it).
+MAX_ENTRIES = int(os.environ.get("STATE_HISTORY_ENTRIES", "256"))
 
 _ORIGINAL = "_werkmaatje_original_states_for_tracker_history"
 
@@ -162,6 +163,8 @@ def install() -> bool:
     """Route ``Domain.states_for_tracker_history`` through :data:`HISTORY` (the Rasa server)."""
     if "rasa.core.processor" not in sys.modules:
         return False
+    if HISTORY.max_entries <= 0:
+        return True
     from rasa.shared.core.domain import Domain
 
     if hasattr(Domain, _ORIGINAL):

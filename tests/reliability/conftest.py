@@ -29,7 +29,7 @@ settings.cache_clear()  # tests/conftest.py read the default test ports already
 # Imported after the ports are set: these read settings() when called.
 from bot.services import MODEL, Service, action_server, rasa_server, running, web_server  # noqa: E402
 from tests.integration.conftest import _endpoints  # noqa: E402
-from tests.integration.fake_telegram import FakeTelegram  # noqa: E402
+from tests.integration.fake_telegram import FakeTelegram, serving  # noqa: E402
 
 START_TIMEOUT_S = 300  # three servers on a loaded 2-core machine
 
@@ -64,12 +64,7 @@ class Stack:
 def stack() -> Iterator[Stack]:
     if not MODEL.exists():
         pytest.fail("No trained model: run `make train` first.")
-    telegram = FakeTelegram(TELEGRAM_PORT)
-    telegram.start()
     services = [action_server(), rasa_server(endpoints=_endpoints()), web_server()]
-    try:
-        with running(services, timeout=START_TIMEOUT_S):
-            base = f"http://localhost:{settings().rasa_port}"
-            yield Stack(base, services[0], services[1], services[2], telegram)
-    finally:
-        telegram.stop()
+    with serving(TELEGRAM_PORT) as telegram, running(services, timeout=START_TIMEOUT_S):
+        base = f"http://localhost:{settings().rasa_port}"
+        yield Stack(base, services[0], services[1], services[2], telegram)

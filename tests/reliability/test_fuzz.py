@@ -12,13 +12,14 @@ import itertools
 import json
 import queue
 import random
+import time
 from typing import Any
 
 import requests
 import socketio
 
 from bot.config import settings
-from tests.integration.test_telegram import TgUser, webhook_url
+from tests.integration.test_telegram import TgUser, handled, webhook_url
 from tests.reliability.client import FRIENDLY, Conversation, gather_limited, post_rest, session
 from tests.reliability.conftest import FULL, Stack
 from tests.reliability.fuzz_inputs import Case, cases
@@ -29,6 +30,8 @@ SOCKET_CASES = 500 if FULL else 60
 SEED = 8_2026
 SENDERS = 40  # fuzz conversations the REST cases rotate over
 TIMEOUT_S = 60
+# A Telegram turn on a loaded 2-core machine, generously: the backlog's time limit.
+BACKLOG_S_PER_UPDATE = 1.0
 
 
 def failures(results: list[tuple[int, Case, int]]) -> list[str]:
@@ -111,6 +114,7 @@ def test_telegram_webhook_fuzz_never_gives_a_5xx(stack: Stack) -> None:
         return update
 
     statuses = []
+    accepted: list[int] = []
     for i, case in enumerate(cases(TELEGRAM_CASES, SEED + 1)):
         payload = body(case)
         if isinstance(payload, bytes):
@@ -118,12 +122,26 @@ def test_telegram_webhook_fuzz_never_gives_a_5xx(stack: Stack) -> None:
         else:
             answer = requests.post(webhook_url(), json=payload, headers=headers, timeout=TIMEOUT_S)
         statuses.append((i, case.kind, answer.status_code))
+        if answer.status_code == 200 and answer.json().get("status") == "accepted":
+            accepted.append(payload["update_id"])  # type: ignore[index]
     bad = [s for s in statuses if s[2] >= 500]
     assert not bad, bad[:20]
+    # The webhook answers at once; the chat's turns run after it, one at a time and
+    # in order. Every accepted update gets handled (none lost, none stuck), then
+    # the fuzzed chat answers a normal message.
+    assert_all_handled(accepted, timeout=max(120.0, BACKLOG_S_PER_UPDATE * len(accepted)))
     assert stack.all_healthy()
-    # The fuzzed chat still works: its odd updates do not block the ones after them.
     assert user.say("hoi"), "no reply in the fuzzed chat"
     assert_answers_normally(stack.rasa)
+
+
+def assert_all_handled(update_ids: list[int], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    waiting = list(update_ids)
+    while waiting and time.monotonic() < deadline:
+        waiting = [update_id for update_id in waiting if handled(update_id) is None]
+        time.sleep(0.5)
+    assert not waiting, f"{len(waiting)} of {len(update_ids)} updates not handled in {timeout} s"
 
 
 def test_web_chat_socket_fuzz_keeps_the_socket_working(stack: Stack) -> None:
