@@ -124,6 +124,17 @@ def service_env() -> dict[str, str]:
     return env
 
 
+BIND_RETRIES = 3
+
+
+def _lost_its_port(service: Service) -> bool:
+    """Whether the service's last words were that its port is taken."""
+    with service.log_path.open("rb") as log:
+        log.seek(0, os.SEEK_END)
+        log.seek(max(0, log.tell() - 2048))
+        return b"address already in use" in log.read().lower()
+
+
 @contextmanager
 def running(services: list[Service], timeout: float = 240) -> Iterator[list[Service]]:
     """Start the services, wait until each answers its health check, stop them after."""
@@ -136,7 +147,15 @@ def running(services: list[Service], timeout: float = 240) -> Iterator[list[Serv
             service.start(env)
         deadline = time.monotonic() + timeout
         for service in services:
+            retries = BIND_RETRIES
             while not service.healthy():
+                if not service.alive() and retries and _lost_its_port(service):
+                    # Test ports lie in Linux's ephemeral range: an outgoing connection
+                    # can hold one for a moment. Wait, then start the service again.
+                    retries -= 1
+                    time.sleep(2)
+                    service.start(env)
+                    continue
                 if not service.alive():
                     raise RuntimeError(f"{service.name} stopped; see {service.log_path}")
                 if time.monotonic() > deadline:
