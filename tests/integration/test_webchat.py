@@ -470,6 +470,10 @@ def test_the_decision_journey_in_the_widget(page: Page, web: str, tmp_path: Path
 
 
 ALL_IMAGES_LOADED = "() => [...document.querySelectorAll('.log img')].every(i => i.complete)"
+PROGRESS_CARD_LOADED = (
+    "() => [...document.querySelectorAll('.log img')]"
+    ".some(i => i.src.includes('/media/progress/') && i.complete && i.naturalWidth > 0)"
+)
 
 
 def loaded_images(page: Page) -> list[dict[str, Any]]:
@@ -512,7 +516,9 @@ def test_an_exercise_in_the_widget_with_images_and_a_progress_card(
     expect(bot_bubble(page, "Klaar!")).to_be_visible()
     say(page, "hoe ver ben ik?")
     expect(bot_bubble(page, "Je deed 1 oefening.")).to_be_visible()
-    poll(page, ALL_IMAGES_LOADED)
+    # The card comes as its own message after the text: wait for it, not only for
+    # the images already there (CI caught the card still loading).
+    poll(page, PROGRESS_CARD_LOADED)
     card = [i for i in loaded_images(page) if "/media/progress/" in i["src"]]
     assert len(card) == 1 and card[0]["width"] == 800 and "oefening" in card[0]["alt"]
     page.locator(".log img").last.scroll_into_view_if_needed()
