@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sys
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -101,14 +101,7 @@ class StateHistory:
 
         # Rasa's last ``yield tracker, False``: the current state, not kept, since
         # the next event may change it.
-        now = Progress(
-            domain,
-            progress.replay,
-            [],
-            list(progress.states),
-            progress.last_ml_action,
-            progress.hidden,
-        )
+        now = replace(progress, states=list(progress.states))
         _add_state(now, False, options, rule_only_data)
         return [{kind: dict(sub) for kind, sub in state.items()} for state in now.states]
 
