@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import channel_of, region_of
 from bot.i18n import texts
 from bot.privacy import erasure, export, links
+from bot.privacy.erasure_request import is_explicit_erasure_request
 from bot.store.db import run_db
 
 
@@ -46,11 +47,41 @@ class ActionPrivacySummary(Action):
         return []
 
 
+# The questions after which the request, said again, confirms the erasure.
+ERASURE_QUESTIONS = frozenset(
+    {"utter_ask_erasure", "utter_ask_erasure_simple", "utter_ask_erasure_sure",
+     "utter_ask_erasure_sure_simple"}
+)  # fmt: skip
+
+
+def erasure_confirmed(tracker: Tracker) -> bool:
+    """Whether the user asked, was asked "Wil je dat ik al je gegevens wis?", and asked again.
+
+    Checked here as well as in the rules: a policy's misprediction, or a call that did
+    not come from a real conversation, must not erase anyone. A bare "ja" never confirms;
+    the button "Ja, wis alles" and typed words that ask for deletion do.
+    """
+    user = None
+    for event in reversed(tracker.events):
+        if event.get("event") == "user" and user is None:
+            user = event
+        elif event.get("event") == "bot" and user is not None:
+            asked = (event.get("metadata") or {}).get("utter_action") in ERASURE_QUESTIONS
+            break
+    else:
+        return False
+    intent = ((user.get("parse_data") or {}).get("intent") or {}).get("name")
+    text = str(user.get("text") or "")
+    said = text == "/privacy_delete" or is_explicit_erasure_request(text)
+    return asked and intent == "privacy_delete" and said
+
+
 class ActionEraseData(Action):
     """ "Verwijder mijn gegevens", confirmed: erase everything now.
 
     The tracker store sees this action and does not write the conversation back
     (bot.store.tracker_store), so the next message starts a new conversation.
+    Without a confirmation (:func:`erasure_confirmed`) it erases nothing and asks.
     """
 
     def name(self) -> str:
@@ -59,6 +90,9 @@ class ActionEraseData(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        if not erasure_confirmed(tracker):
+            dispatcher.utter_message(response="utter_ask_erasure")
+            return []
         await run_db(erasure.erase, tracker.sender_id)
         dispatcher.utter_message(response="utter_erasure_done")
         return []

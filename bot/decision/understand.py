@@ -320,6 +320,14 @@ def _contains(words: Sequence[str], phrase: Sequence[str]) -> bool:
 def command(text: str) -> str | None:
     """The navigation command a message gives: back, restart, other, more, done, later, coach.
 
+    See :func:`phrase_command` for how much else the message may say.
+    """
+    return phrase_command(text, COMMANDS)
+
+
+def phrase_command(text: str, commands: Sequence[tuple[str, Sequence[str]]]) -> str | None:
+    """The command whose phrase is (nearly) the whole message, or None.
+
     Politeness aside ("kan ik ff terug aub"), a one-word command ("terug") must be the whole
     message, a two-word one may have one more word ("ga terug nu"), a longer one two. So
     "ik ga terug naar school" and "ik bel later de gemeente" give None. Where two commands
@@ -329,7 +337,7 @@ def command(text: str) -> str | None:
     if not words or len(words) > MAX_COMMAND_WORDS:
         return None
     found: dict[str, int] = {}
-    for name, phrases in COMMANDS:
+    for name, phrases in commands:
         for phrase in phrases:
             wanted = [w for w in _words(phrase) if w not in COMMAND_FILLERS]
             fits = len(words) - len(wanted) <= min(COMMAND_SLACK, len(wanted) - 1)

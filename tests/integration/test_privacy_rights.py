@@ -103,8 +103,13 @@ def test_erasure_in_chat_leaves_nothing_and_restarts_clean(chat: Chat, web: str)
     _, token = export_link(chat)
     assert leftovers([secret])
     asked = chat.say("verwijder mijn gegevens")
-    assert asked[-1]["text"] == "Wil je dat we al je gegevens wissen?"
-    done = chat.texts("/affirm")
+    assert asked[-1]["text"].endswith("Wil je dat ik al je gegevens wis?")
+    # A bare "ja" is not enough: the question comes again, nothing is erased.
+    again = chat.say("ja")
+    assert all("Ik heb alles gewist" not in m.get("text", "") for m in again)
+    assert [b["payload"] for b in again[-1]["buttons"]] == ["/privacy_delete", "/deny"]
+    assert leftovers([secret])
+    done = chat.texts("/privacy_delete")  # the button "Ja, wis alles"
     assert "Ik heb alles gewist" in done
 
     assert leftovers([pseudonym(chat.sender), chat.sender, secret]) == []
@@ -122,7 +127,9 @@ def test_telegram_erasure_still_answers_and_forgets_the_chat(telegram, servers: 
     secret = f"Wulp{uuid4().hex[:6]}"
     onboard_telegram(user, secret)
     user.say("verwijder mijn gegevens")
-    done = user.say("ja")
+    asked_again = user.say("ja")
+    assert not any("Ik heb alles gewist" in m.get("text", "") for m in asked_again)
+    done = user.say("ja, wis alles")
     assert any("Ik heb alles gewist" in m.get("text", "") for m in done)
     needles = [pseudonym(user.conversation_id), user.conversation_id, str(user.chat_id), secret]
     assert leftovers(needles) == []

@@ -303,15 +303,53 @@ def test_privacy_summary_says_what_is_stored() -> None:
     assert responses(messages)[-1] == "utter_ask_change_consent"
 
 
-def test_erasure_erases_at_once() -> None:
-    t = tracker()
+def user_event(text: str, intent: str) -> dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}
+
+
+def erasure_tracker(*events: dict[str, Any]) -> Any:
+    t = tracker(events=list(events))
     jobseekers.touch(t.sender_id, "rest")
     jobseekers.set_consent(t.sender_id, True)
+    return t
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [user_event("/privacy_delete", "privacy_delete"), user_event("ja wis alles", "privacy_delete")],
+)
+@pytest.mark.parametrize("question", ["utter_ask_erasure", "utter_ask_erasure_sure"])
+def test_erasure_erases_after_the_request_said_again(question: str, answer: dict) -> None:
+    t = erasure_tracker(
+        user_event("verwijder mijn gegevens", "privacy_delete"), bot_event(question), answer
+    )
     messages, events = run(ActionEraseData(), t)
     assert responses(messages) == ["utter_erasure_done"]
     assert events == []
     assert jobseekers.get_profile(t.sender_id) is None
     assert jobseekers.log_progress(t.sender_id, "anything") is False
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        # a bare "ja" after the question
+        [bot_event("utter_ask_erasure"), user_event("ja", "affirm")],
+        # "ja" that a wrong model took for privacy_delete
+        [bot_event("utter_ask_erasure"), user_event("ja", "privacy_delete")],
+        # no question asked: a call straight to the action, or a policy's mistake
+        [user_event("verwijder mijn gegevens", "privacy_delete")],
+        [bot_event("utter_menu"), user_event("/privacy_delete", "privacy_delete")],
+        # "stop" after "Je kunt altijd stoppen"
+        [bot_event("utter_ask_erasure"), user_event("stop", "privacy_delete")],
+        [],
+    ],
+)
+def test_erasure_without_a_confirmation_erases_nothing_and_asks(events: list) -> None:
+    t = erasure_tracker(*events)
+    messages, _ = run(ActionEraseData(), t)
+    assert responses(messages) == ["utter_ask_erasure"]
+    assert jobseekers.get_profile(t.sender_id) is not None
 
 
 def test_form_question_is_not_repeated_right_after_its_simple_version() -> None:

@@ -1,0 +1,33 @@
+"""Control words ("stop", "laat maar") read the same way in every state, before the classifier.
+
+A learned classifier can put a bare "stop" anywhere, even on "erase my data". These words
+are too important for that: here they map, deterministically, onto the intent that means
+the same everywhere. Inside a guided conversation that intent leaves it with its progress
+kept (the rules say so); at the menu it pauses. A control word is only one when it is
+(nearly) the whole message: "ik ben gestopt met school" and "stop met bewaren" are not.
+"""
+
+from __future__ import annotations
+
+from bot.decision.understand import phrase_command
+
+# Leave what we are doing, keep what was done: never delete, never alarm. Not "ik wil niet
+# meer" or "ik heb er genoeg van": those can be distress, for the crisis net and the classifier.
+STOP: tuple[str, ...] = (
+    "stop", "stoppen", "stopen", "stopp", "stopt", "ik stop", "stop ermee", "stop hiermee",
+    "ik stop ermee", "stop ermee aub", "ik wil stoppen", "ik wil nu stoppen", "stop hier",
+    "stop maar", "stop oefening", "stop gesprek", "stop de chat", "stop chat", "stopzetten",
+    "ophouden", "ophoude", "hou op", "houd op", "hou ermee op", "laat maar", "laat maar zitten",
+    "laat het maar", "laat maar gaan", "kappen", "kappe", "kap ermee", "kap ermee nu",
+    "genoeg voor vandaag", "genoeg zo", "annuleer", "annuleren", "cancel", "exit", "quit",
+)  # fmt: skip
+
+# (intent, phrases): the intent a control word stands for.
+CONTROL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (("pause", STOP),)
+
+
+def control_intent(text: str) -> str | None:
+    """The intent a control word stands for ("stop" -> "pause"), or None for other text."""
+    if text.startswith("/"):  # a button payload or a Telegram command, handled elsewhere
+        return None
+    return phrase_command(text, CONTROL_WORDS)

@@ -1,0 +1,79 @@
+"""Rasa NLU component: control words and the erasure guard, after the classifier.
+
+- A control word ("stop", "laat maar", "kap ermee") becomes its intent (``pause``) with
+  confidence 1, whatever the classifier learned: it never reaches "erase my data".
+- ``privacy_delete`` stands only when the message asks for deletion in so many words
+  (bot/privacy/erasure_request.py). Otherwise a message about data becomes
+  ``privacy_export`` (what we keep, and the choice about keeping it), and anything else
+  falls back to the classifier's next guess.
+
+Placed after the crisis safety net and the age statement in config.yml, before the
+FallbackClassifier: a crisis, a shared problem or a stated age is never overridden.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.control_words import control_intent
+from bot.decision.understand import normalise
+from bot.privacy.erasure_request import is_explicit_erasure_request
+
+ERASE = "privacy_delete"
+SHOW_DATA = "privacy_export"
+NEVER_OVERRIDE = {"crisis", "inform_age", "share_problem", "request_coach"}
+_ABOUT_DATA = re.compile(
+    r"\b(gegevens|data|info|privacy|bewaar\w*|bewaren|bewaard|opslaan|opslaat|opgeslagen"
+    r"|sla \w+ ?\w* ?op|database|dossier|toestemming|houden|houdt)\b"
+)
+
+
+def guarded_intent(text: str, intent: str | None) -> str | None:
+    """The intent to use instead of the classifier's, or None to keep it."""
+    if text.startswith("/") or intent in NEVER_OVERRIDE:
+        return None
+    control = control_intent(text)
+    if control:
+        return control
+    if intent == ERASE and not is_explicit_erasure_request(text):
+        return SHOW_DATA if _ABOUT_DATA.search(normalise(text[:500])) else ""
+    return None
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class IntentGuard(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> IntentGuard:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            classified = message.get(INTENT) or {}
+            instead = guarded_intent(message.get(TEXT) or "", classified.get("name"))
+            if instead is None:
+                continue
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != ERASE]
+            if instead:
+                chosen = {"name": instead, "confidence": 1.0}
+                # Alone in the ranking, so the FallbackClassifier does not call it ambiguous.
+                ranking = [chosen]
+            else:  # the classifier's next guess, at its own confidence
+                chosen = ranking[0] if ranking else {"name": None, "confidence": 0.0}
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+            message.set("intent_guard", {"classifier_intent": classified.get("name")}, True)
+        return messages

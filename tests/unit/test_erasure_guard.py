@@ -1,0 +1,113 @@
+"""Erasure only after it is asked for in so many words; control words never reach it.
+
+The cases are typed the way people type: Flemish, chat spelling, typos, reasons.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.control_words import control_intent
+from bot.nlp.guard_component import guarded_intent
+from bot.privacy.erasure_request import is_explicit_erasure_request
+
+ASKS = [
+    "verwijder mijn gegevens",
+    "wis alles over mij",
+    "Ja, wis alles",
+    "ja wis maar",
+    "vergeet mij",
+    "delete my data",
+    "mijn data weg aub",
+    "haal alles weg",
+    "smijt alles weg",
+    "ge moogt alles van mij wegdoen",
+    "'k wil da ge mijn data verwijdert",
+    "niet bewaren aub, verwijderen",
+    "ik wil niet dat jullie mijn gegevens bewaren, weg ermee",
+    "gegevns wissen",
+    "haal mij uit het systeem",
+]
+DOES_NOT_ASK = [
+    "stop",
+    "ja",
+    "jaaa",
+    "ok",
+    "klaar",
+    "stop met bewaren",
+    "ik moet weg",
+    "ik ben alles kwijt",
+    "ik ben mijn telefoon kwijt",
+    "nee niet wissen",
+    "wis niks",
+    "ik wil niet dat je mijn gegevens wist",
+    "ik moet weg met de kinderen",
+    "bewaar niks meer",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", ASKS)
+def test_explicit_requests_ask(text: str) -> None:
+    assert is_explicit_erasure_request(text)
+
+
+@pytest.mark.parametrize("text", DOES_NOT_ASK)
+def test_other_words_do_not_ask(text: str) -> None:
+    assert not is_explicit_erasure_request(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stop",
+        "Stop!",
+        "STOPPEN",
+        "stopen",
+        "ik wil stoppen",
+        "ik wil ff stoppen aub",
+        "stoppen 🛑",
+        "laat maar",
+        "laat maar zitten",
+        "kap ermee",
+        "ik stop ermee",
+        "hou op",
+        "genoeg voor vandaag",
+        "annuleer",
+    ],
+)
+def test_stop_words_pause(text: str) -> None:
+    assert control_intent(text) == "pause"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stop met bewaren",
+        "ik ben gestopt met school",
+        "ik wil stoppen met roken en werk zoeken",
+        "ik wil niet meer",  # can be distress: the crisis net and the classifier read it
+        "ik heb er genoeg van",
+        "nee stop",  # a no and a stop: the flow reads it
+        "/stop",  # Telegram's command, mapped by the channel
+        "ja",
+    ],
+)
+def test_other_text_is_no_control_word(text: str) -> None:
+    assert control_intent(text) is None
+
+
+def test_a_control_word_wins_over_any_guess_but_not_over_a_crisis() -> None:
+    assert guarded_intent("stop", "privacy_delete") == "pause"
+    assert guarded_intent("stop", "goodbye") == "pause"
+    assert guarded_intent("laat maar", "crisis") is None
+    assert guarded_intent("stop", "request_coach") is None
+
+
+def test_an_unclear_erase_becomes_what_we_keep_or_the_next_guess() -> None:
+    assert guarded_intent("stop met bewaren", "privacy_delete") == "privacy_export"
+    assert guarded_intent("bewaar niks meer van mij", "privacy_delete") == "privacy_export"
+    assert guarded_intent("klaar hiermee", "privacy_delete") == ""
+    assert guarded_intent("verwijder mijn gegevens", "privacy_delete") is None
+    assert guarded_intent("/privacy_delete", "privacy_delete") is None
+    assert guarded_intent("wat weten jullie van mij", "privacy_export") is None
