@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: setup media run prod shell telegram-poll retention test lint unit train core-test nlu-test e2e test-postgres test-production nlu-report lock locales db clean
+.PHONY: setup media run prod shell telegram-poll retention test lint audit audit-lock unit train core-test nlu-test e2e test-security test-postgres test-production nlu-report lock locales db clean
 
 setup: $(VENV)/.installed $(SPACY_NL) $(MO) $(MEDIA) db $(MODEL)
 
@@ -76,13 +76,34 @@ retention: $(VENV)/.installed db  ## delete old conversation events and escalati
 lock: $(VENV)/.installed
 	$(VENV)/bin/uv pip compile requirements.in --python-version 3.10 -o requirements.lock
 
+# Supply chain (docs/security.md): pip-audit checks every version in requirements.lock against
+# the advisories on PyPI. It lives in a venv of its own (build/audit-venv, from the hashed
+# security/pip-audit.lock): in .venv its dependencies would clash with Rasa's pins. An advisory
+# we cannot fix is accepted for one version, with a reason, in security/accepted-advisories.txt
+# and explained in docs/security.md; any other fails. If PyPI's JSON API cannot be reached the
+# audit fails too (exit 2): AUDIT_UNREACHABLE=warn makes only that case a loud warning.
+AUDIT_VENV := build/audit-venv
+AUDIT_UNREACHABLE ?= fail
+
+$(AUDIT_VENV)/.installed: security/pip-audit.lock $(VENV)/.installed
+	$(VENV)/bin/uv venv --quiet --allow-existing --python $(PY) $(AUDIT_VENV)
+	$(VENV)/bin/uv pip sync --quiet --python $(AUDIT_VENV)/bin/python --require-hashes security/pip-audit.lock
+	touch $@
+
+audit: $(AUDIT_VENV)/.installed
+	$(PY) -m security.audit --pip-audit $(AUDIT_VENV)/bin/pip-audit --unreachable $(AUDIT_UNREACHABLE)
+
+audit-lock: $(VENV)/.installed  ## re-resolve security/pip-audit.in (the auditor's own pins, with hashes)
+	$(VENV)/bin/uv pip compile security/pip-audit.in --python-version 3.10 --generate-hashes -o security/pip-audit.lock
+
 # Test tiers, cheapest first: a failing fast check stops the run early.
 # `unit` includes `rasa data validate` (tests/unit/test_data_validate.py) and needs no model.
-test: lint unit core-test e2e test-postgres test-reliability test-production test-scaleout nlu-test
+# `audit` needs PyPI's JSON API (docs/security.md#supply-chain-audit).
+test: lint audit unit core-test e2e test-security test-postgres test-reliability test-production test-scaleout nlu-test
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check bot actions tests bench
-	$(VENV)/bin/ruff format --check bot actions tests bench
+	$(VENV)/bin/ruff check bot actions tests bench security
+	$(VENV)/bin/ruff format --check bot actions tests bench security
 
 unit: $(VENV)/.installed $(SPACY_NL) $(MO)
 	$(VENV)/bin/pytest -q tests/unit
@@ -92,6 +113,10 @@ core-test: setup
 
 e2e: setup
 	$(VENV)/bin/pytest -q tests/integration
+
+# OWASP ASVS L2 checks against the real servers and the web app (docs/security.md).
+test-security: setup
+	$(VENV)/bin/pytest -q tests/security
 
 # Reliability (tests/reliability): 200 conversations at once, Telegram re-delivery, a
 # killed action server, fuzzing; own ports 35005/35055/38080/38081. Short for CI.
