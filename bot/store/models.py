@@ -288,3 +288,18 @@ class UsageCount(Base):
     period = Column(String(7), primary_key=True)
     metric = Column(String(80), primary_key=True)
     count = Column(BigInteger, nullable=False, default=0)
+
+
+class LoginThrottle(Base):
+    """Failed dashboard logins per client, account, device and in total (bot.store.throttle).
+
+    In the database, so every web replica sees the same counts. ``key`` is a kind
+    and a keyed hash (``client:…``, ``account:…``), so no address or e-mail is kept.
+    """
+
+    __tablename__ = "login_throttle"
+
+    key = Column(String(64), primary_key=True)
+    failures = Column(Integer, nullable=False, default=0)
+    last_failure_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    blocked_until = Column(DateTime(timezone=True), nullable=True)
