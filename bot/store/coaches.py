@@ -1,14 +1,18 @@
 """Dashboard accounts, sessions and the audit log.
 
-Passwords are hashed with Argon2 (``argon2-cffi``); a session cookie is a random
+Passwords are hashed with Argon2 (``argon2-cffi``) and must be hard to guess
+(zxcvbn score 3 or more, 12 characters or more); a session cookie is a random
 token of which only the SHA-256 is stored, so a copy of the database cannot be
-used to log in. The audit log records who looked at or did what, never message
-text.
+used to log in. A session ends after ``SESSION_LIFETIME`` without use and in any
+case ``SESSION_MAX_AGE`` after the login, so a stolen cookie is not good forever.
+The audit log records who looked at or did what, never message text.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -17,6 +21,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
+from zxcvbn import zxcvbn
 
 from bot.store.db import session_scope
 from bot.store.escalations import aware
@@ -25,7 +30,14 @@ from bot.store.models import AuditEntry, Coach, CoachSession, Team, utcnow
 ROLES = ("coach", "admin")
 LOCALES = ("nl", "en")
 MIN_PASSWORD = 12
+# zxcvbn: 3 is "safely unguessable: moderate protection from an offline slow-hash scenario".
+MIN_PASSWORD_SCORE = 3
+# zxcvbn's time grows fast with the length; a strong start makes the rest no weaker.
+PASSWORD_CHECKED = 100
+# Idle timeout: the session is extended while it is used...
 SESSION_LIFETIME = timedelta(hours=8)
+# ...but never beyond this time after the login (COACH_SESSION_MAX_HOURS, default 12).
+SESSION_MAX_AGE = timedelta(hours=float(os.environ.get("COACH_SESSION_MAX_HOURS", "12")))
 # Sliding expiry without a write on every request.
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -104,6 +116,24 @@ def _team_id(session: Any, team: str | int | None) -> int | None:
     return int(row.id)
 
 
+def password_problem(password: str, *personal: str) -> str | None:
+    """Why a password is refused (too short, or easy to guess), or None when it is fine.
+
+    ``personal`` (e-mail, name) counts as known to an attacker.
+    """
+    if len(password) < MIN_PASSWORD:
+        return f"a password needs at least {MIN_PASSWORD} characters"
+    known = ["werkmaatje", "coach"]
+    for value in (v.strip().lower() for v in personal):
+        known += [value, value.split("@")[0], *filter(None, re.split(r"[\W_]+", value))]
+    result = zxcvbn(password[:PASSWORD_CHECKED], user_inputs=known)
+    if result["score"] >= MIN_PASSWORD_SCORE:
+        return None
+    feedback = result["feedback"]
+    hint = " ".join([feedback.get("warning") or "", *feedback.get("suggestions", [])]).strip()
+    return f"this password is too easy to guess{': ' + hint if hint else ''}"
+
+
 def create_coach(
     email: str,
     name: str,
@@ -120,8 +150,9 @@ def create_coach(
         raise ValueError(f"role must be one of {ROLES}")
     if locale not in LOCALES:
         raise ValueError(f"locale must be one of {LOCALES}")
-    if len(password) < MIN_PASSWORD:
-        raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+    problem = password_problem(password, email, name)
+    if problem is not None:
+        raise ValueError(problem)
     with session_scope() as session:
         team_id = _team_id(session, team)
         if role == "coach" and team_id is None:
@@ -219,14 +250,17 @@ def create_session(coach_id: int) -> tuple[str, str]:
                 csrf_token=csrf,
                 created_at=now,
                 last_seen_at=now,
-                expires_at=now + SESSION_LIFETIME,
+                expires_at=now + min(SESSION_LIFETIME, SESSION_MAX_AGE),
             )
         )
     return token, csrf
 
 
 def load_session(token: str | None) -> tuple[CoachData, str] | None:
-    """The coach and CSRF token of a live session; extends it (at most once a minute)."""
+    """The coach and CSRF token of a live session; extends it (at most once a minute).
+
+    Extended by the idle timeout, but never past ``SESSION_MAX_AGE`` after the login.
+    """
     if not token:
         return None
     now = utcnow()
@@ -235,13 +269,14 @@ def load_session(token: str | None) -> tuple[CoachData, str] | None:
         if row is None:
             return None
         expires = aware(row.expires_at)
+        ends = (aware(row.created_at) or now) + SESSION_MAX_AGE
         coach = session.get(Coach, row.coach_id)
-        if expires is None or expires <= now or coach is None or not coach.active:
+        if expires is None or min(expires, ends) <= now or coach is None or not coach.active:
             session.delete(row)
             return None
         last_seen = aware(row.last_seen_at) or now
         if now - last_seen >= TOUCH_EVERY:
-            row.last_seen_at, row.expires_at = now, now + SESSION_LIFETIME
+            row.last_seen_at, row.expires_at = now, min(now + SESSION_LIFETIME, ends)
         return _data(coach, _team_name(session, coach.team_id)), str(row.csrf_token)
 
 
