@@ -2,33 +2,42 @@
 
 from __future__ import annotations
 
-import secrets
+import math
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from bot.coach import auth
+from bot.coach import auth, login_guard
 from bot.coach.render import page
 from bot.coach.texts import LOCALES
-from bot.store import coaches
+from bot.store import coaches, throttle
 from bot.store.db import run_db
 
-LOGIN_CSRF_AGE = 60 * 60
-SESSION_AGE = int(coaches.SESSION_LIFETIME.total_seconds())
+# The browser forgets the cookie when the server does (absolute session lifetime).
+SESSION_AGE = int(coaches.SESSION_MAX_AGE.total_seconds())
 
 
-def login_form(request: Request, status_code: int = 200, error: str | None = None) -> Response:
-    """The form carries a fresh token that must match the cookie (double submit)."""
-    token = secrets.token_urlsafe(32)
+def login_form(
+    request: Request, status_code: int = 200, error: str | None = None, wait: float = 0
+) -> Response:
+    """The form, with a token bound to this browser's pre-session (see login_guard)."""
+    pre = login_guard.pre_session(request)
+    seconds = math.ceil(wait)
     response = page(
         request,
         "login.html",
         status_code=status_code,
-        login_csrf=token,
+        login_csrf=login_guard.login_csrf(pre),
         next=auth.local_path(request.query_params.get("next")),
         error=error,
+        wait_seconds=seconds,
+        wait_minutes=math.ceil(seconds / 60),
     )
-    auth.set_cookie(request, response, auth.LOGIN_CSRF_COOKIE, token, LOGIN_CSRF_AGE)
+    if seconds:
+        response.headers["Retry-After"] = str(seconds)
+    auth.set_cookie(
+        request, response, login_guard.PRE_SESSION_COOKIE, pre, login_guard.PRE_SESSION_AGE
+    )
     return response
 
 
@@ -36,29 +45,32 @@ async def login(request: Request) -> Response:
     if request.method == "GET":
         return login_form(request)
     form = await request.form()
-    if not auth.same_token(str(form.get("csrf", "")), request.cookies.get(auth.LOGIN_CSRF_COOKIE)):
+    if not login_guard.login_csrf_ok(request, str(form.get("csrf", ""))):
         return PlainTextResponse("CSRF token missing or wrong", status_code=403)
     email, password = str(form.get("email", ""))[:254], str(form.get("password", ""))
-    limiter = auth.limiter(request)
-    if limiter.blocked(email):
-        return login_form(request, 429, "too_many")
+    attempt = login_guard.attempt(request, email)
+    # Refused without looking at the password, and not counted: the block is the longest wait.
+    wait = await run_db(throttle.wait, attempt.keys)
+    if wait > 0:
+        return login_form(request, 429, "too_many", wait)
     coach = await run_db(coaches.authenticate, email, password)
     if coach is None:
-        limiter.failed(email)
+        await run_db(throttle.failed, attempt.buckets)
         await run_db(coaches.audit, None, "login_failed", None, {})
         return login_form(request, 401, "wrong")
-    limiter.succeeded(email)
+    await run_db(throttle.succeeded, attempt.clears)
     token, _csrf = await run_db(coaches.create_session, coach.id)
     await run_db(coaches.audit, coach.id, "login", f"coach:{coach.id}", {})
     response = RedirectResponse(auth.local_path(str(form.get("next", ""))), status_code=303)
     auth.set_cookie(request, response, auth.COOKIE, token, SESSION_AGE)
-    auth.clear_cookie(request, response, auth.LOGIN_CSRF_COOKIE)
+    auth.clear_cookie(request, response, login_guard.PRE_SESSION_COOKIE)
+    login_guard.remember_device(request, response, coach.email)
     return response
 
 
 @auth.login_required(page=False)
 async def logout(request: Request) -> Response:
-    await run_db(coaches.delete_session, request.cookies.get(auth.COOKIE))
+    await run_db(coaches.delete_session, auth.read_cookie(request, auth.COOKIE))
     await run_db(coaches.audit, request.state.coach.id, "logout", None, {})
     response = RedirectResponse(auth.LOGIN, status_code=303)
     auth.clear_cookie(request, response, auth.COOKIE)

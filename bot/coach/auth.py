@@ -1,18 +1,22 @@
 """Who is logged in, and the checks every dashboard route runs before its work.
 
-- Session cookie ``werkmaatje_coach``: HttpOnly, SameSite=Strict, Path=/coach,
-  Secure on https. The server keeps only its hash (:mod:`bot.store.coaches`).
+- Cookies (:func:`set_cookie`): HttpOnly, SameSite=Strict. On https (or with
+  ``COACH_SECURE_COOKIES=1``) they are ``__Host-`` cookies: Secure, Path=/, no
+  Domain, so neither plain http nor a sibling subdomain can plant or overwrite
+  them. On plain http (a laptop, the tests) the browser would drop or never send
+  a Secure cookie, so they keep their plain name, Path=/coach and no Secure.
+- Session cookie ``werkmaatje_coach``; the server keeps only its hash
+  (:mod:`bot.store.coaches`).
 - No session: pages redirect (303) to the login page, JSON, SSE and POST answer 401.
 - Every POST carries the session's CSRF token (form field ``csrf`` or header
-  ``X-CSRF-Token``); the login form uses a double-submit cookie instead.
-- Failed logins are limited per email (in memory: one web process serves the dashboard).
+  ``X-CSRF-Token``); the login form's token is bound to a pre-session
+  (:mod:`bot.coach.login_guard`), which also throttles failed logins.
 """
 
 from __future__ import annotations
 
 import hmac
-import time
-from collections import defaultdict, deque
+import os
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from urllib.parse import quote, urlsplit
@@ -26,11 +30,9 @@ from bot.store.db import run_db
 from bot.store.escalations import Viewer
 
 COOKIE = "werkmaatje_coach"
-LOGIN_CSRF_COOKIE = "werkmaatje_login_csrf"
+HOST_PREFIX = "__Host-"
 PATH = "/coach"
 LOGIN = "/coach/login"
-MAX_FAILURES = 5
-FAILURE_WINDOW = 15 * 60.0
 
 Endpoint = Callable[[Request], Awaitable[Response]]
 
@@ -49,21 +51,41 @@ def local_path(value: str | None, default: str = "/coach/") -> str:
     return value
 
 
+def secure_cookies(request: Request) -> bool:
+    """https (behind a proxy: its X-Forwarded-Proto), or forced by ``COACH_SECURE_COOKIES=1``."""
+    return request.url.scheme == "https" or os.environ.get("COACH_SECURE_COOKIES") == "1"
+
+
+def cookie_name(request: Request, name: str) -> str:
+    """The name this request's cookie has: only the ``__Host-`` one counts on https."""
+    return HOST_PREFIX + name if secure_cookies(request) else name
+
+
+def read_cookie(request: Request, name: str) -> str | None:
+    return request.cookies.get(cookie_name(request, name))
+
+
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    secure = secure_cookies(request)
     response.set_cookie(
-        name,
+        cookie_name(request, name),
         value,
         max_age=max_age,
-        path=PATH,
+        path="/" if secure else PATH,
         httponly=True,
         samesite="strict",
-        secure=request.url.scheme == "https",
+        secure=secure,
     )
 
 
 def clear_cookie(request: Request, response: Response, name: str) -> None:
+    secure = secure_cookies(request)
     response.delete_cookie(
-        name, path=PATH, httponly=True, samesite="strict", secure=request.url.scheme == "https"
+        cookie_name(request, name),
+        path="/" if secure else PATH,
+        httponly=True,
+        samesite="strict",
+        secure=secure,
     )
 
 
@@ -96,7 +118,7 @@ def login_required(page: bool = True, admin: bool = False) -> Callable[[Endpoint
     def wrap(endpoint: Endpoint) -> Endpoint:
         @wraps(endpoint)
         async def guarded(request: Request) -> Response:
-            found = await run_db(coaches.load_session, request.cookies.get(COOKIE))
+            found = await run_db(coaches.load_session, read_cookie(request, COOKIE))
             if found is None:
                 return unauthenticated(request, page)
             coach, csrf = found
@@ -111,34 +133,3 @@ def login_required(page: bool = True, admin: bool = False) -> Callable[[Endpoint
         return guarded
 
     return wrap
-
-
-class LoginLimiter:
-    """At most ``MAX_FAILURES`` failed logins per email in ``FAILURE_WINDOW`` seconds."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self.failures: dict[str, deque[float]] = defaultdict(deque)
-
-    def _recent(self, email: str) -> deque[float]:
-        times = self.failures[email.strip().lower()]
-        while times and times[0] <= self.clock() - FAILURE_WINDOW:
-            times.popleft()
-        return times
-
-    def blocked(self, email: str) -> bool:
-        return len(self._recent(email)) >= MAX_FAILURES
-
-    def failed(self, email: str) -> None:
-        self._recent(email).append(self.clock())
-
-    def succeeded(self, email: str) -> None:
-        self.failures.pop(email.strip().lower(), None)
-
-
-def limiter(request: Request) -> LoginLimiter:
-    """One limiter per app (tests build fresh apps)."""
-    state = request.app.state
-    if not hasattr(state, "coach_login_limiter"):
-        state.coach_login_limiter = LoginLimiter()
-    return state.coach_login_limiter  # type: ignore[no-any-return]
