@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from bot.coach import account, escalation, inbox, jobseeker
+from bot.coach import account, escalation, ids, inbox, jobseeker
 
 
 def routes() -> list[BaseRoute]:
+    """Ids in paths go through :mod:`bot.coach.ids`: not a possible id, 404."""
+    ids.register()
     actions = [
         Route(
-            f"/coach/escalations/{{escalation_id}}/{name}",
+            f"/coach/escalations/{{escalation_id:id}}/{name}",
             escalation.action(handler),
             methods=["POST"],
             name=f"coach_{name}",
@@ -28,18 +30,18 @@ def routes() -> list[BaseRoute]:
         Route("/coach/logout", account.logout, methods=["POST"], name="coach_logout"),
         Route("/coach/locale", account.set_locale, methods=["POST"], name="coach_locale"),
         Route("/coach/audit", account.audit_log, name="coach_audit"),
-        Route("/coach/escalations/{escalation_id}", escalation.view, name="coach_escalation"),
+        Route("/coach/escalations/{escalation_id:id}", escalation.view, name="coach_escalation"),
         Route(
-            "/coach/escalations/{escalation_id}/transcript.json",
+            "/coach/escalations/{escalation_id:id}/transcript.json",
             escalation.transcript_json,
             name="coach_transcript",
         ),
         Route(
-            "/coach/escalations/{escalation_id}/events",
+            "/coach/escalations/{escalation_id:id}/events",
             escalation.events,
             name="coach_escalation_events",
         ),
         *actions,
-        Route("/coach/jobseekers/{jobseeker_id}", jobseeker.view, name="coach_jobseeker"),
+        Route("/coach/jobseekers/{jobseeker_id:pseudonym}", jobseeker.view, name="coach_jobseeker"),
         *jobseeker.privacy_routes(),
     ]

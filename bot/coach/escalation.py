@@ -20,6 +20,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from bot.coach import live
 from bot.coach.auth import login_required
 from bot.coach.canned import canned_replies
+from bot.coach.ids import parse_id
 from bot.coach.render import gettext, json_answer, locale_of, page
 from bot.coach.texts import (
     PRIORITY_NAMES,
@@ -32,6 +33,7 @@ from bot.coach.texts import (
 from bot.coach.transcript import Turn, turns
 from bot.escalation import handoff, summary
 from bot.escalation.handoff import HandoffError
+from bot.privacy.masking import contains_identifier
 from bot.store import coaches, escalations
 from bot.store.db import run_db
 from bot.store.escalations import Escalation, NotAllowed
@@ -64,9 +66,8 @@ def forbidden() -> Response:
     return PlainTextResponse("Forbidden", status_code=403)
 
 
-def escalation_id(request: Request) -> int | None:
-    raw = request.path_params.get("escalation_id", "")
-    return int(raw) if str(raw).isdigit() else None
+def escalation_id(request: Request) -> int:
+    return int(request.path_params["escalation_id"])  # checked by the route's convertor
 
 
 def back(escalation: int, flash: str | None = None) -> Response:
@@ -79,10 +80,7 @@ def target(escalation: int) -> str:
 
 
 async def load(request: Request) -> Escalation | None:
-    eid = escalation_id(request)
-    if eid is None:
-        return None
-    return await run_db(escalations.get, eid, request.state.viewer)
+    return await run_db(escalations.get, escalation_id(request), request.state.viewer)
 
 
 async def transcript_turns(
@@ -228,11 +226,11 @@ async def claim(request: Request, escalation: Escalation, form: Any) -> Response
 
 
 async def assign(request: Request, escalation: Escalation, form: Any) -> Response:
-    eid, raw = escalation.item.id, str(form.get("coach_id", ""))
-    if not raw.isdigit():
+    eid, coach_id = escalation.item.id, parse_id(form.get("coach_id", ""))
+    if coach_id is None:
         return bad_request(request, d_("Kies een coach."))
-    await run_db(escalations.assign, eid, request.state.viewer, int(raw))
-    await audit(request, "assign", eid, coach_id=int(raw))
+    await run_db(escalations.assign, eid, request.state.viewer, coach_id)
+    await audit(request, "assign", eid, coach_id=coach_id)
     return back(eid, "assigned")
 
 
@@ -273,6 +271,9 @@ async def labels(request: Request, escalation: Escalation, form: Any) -> Respons
     eid = escalation.item.id
     raw = str(form.get("labels", "")).split(",")
     try:
+        # Also inside a word ("bsn111222333"): labels are listed and exported.
+        if any(contains_identifier(label) for label in raw):
+            raise ValueError("a label holds a personal identifier")
         saved = await run_db(escalations.set_labels, eid, request.state.viewer, raw)
     except ValueError:
         return bad_request(
@@ -308,14 +309,14 @@ async def handback(request: Request, escalation: Escalation, form: Any) -> Respo
 
 
 async def snooze(request: Request, escalation: Escalation, form: Any) -> Response:
-    eid, raw = escalation.item.id, str(form.get("hours", ""))
-    if not raw.isdigit() or int(raw) not in SNOOZE_HOURS:
+    eid, hours = escalation.item.id, parse_id(form.get("hours", ""))
+    if hours is None or hours not in SNOOZE_HOURS:
         return bad_request(request, d_("Kies 1, 4, 24 of 72 uur."))
-    previous = await run_db(escalations.snooze, eid, request.state.viewer, int(raw))
+    previous = await run_db(escalations.snooze, eid, request.state.viewer, hours)
     resumed = True
     if previous == "with_coach":
         resumed = await resume(request, escalation, handoff.SNOOZE_RESPONSE)
-    await audit(request, "snooze", eid, hours=int(raw), resumed=resumed)
+    await audit(request, "snooze", eid, hours=hours, resumed=resumed)
     return back(eid, "snoozed" if resumed else "resume_failed")
 
 

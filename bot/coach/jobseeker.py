@@ -37,7 +37,7 @@ def target(jobseeker_id: str) -> str:
 
 
 def jobseeker_id_of(request: Request) -> str:
-    return str(request.path_params["jobseeker_id"])[:64]
+    return str(request.path_params["jobseeker_id"])  # a pseudonym: the route's convertor
 
 
 @login_required()
@@ -82,7 +82,7 @@ async def export_json(request: Request) -> Response:
 async def erase(request: Request) -> Response:
     """Erase after the confirm box was ticked; the audit row is written by the erasure."""
     jobseeker_id = jobseeker_id_of(request)
-    back = f"/coach/jobseekers/{jobseeker_id}"
+    back = f"/coach/jobseekers/{jobseeker_id:pseudonym}"
     form = await request.form()
     if form.get("confirm") != "yes":
         return RedirectResponse(back, status_code=303)
@@ -100,12 +100,12 @@ def privacy_routes() -> list[BaseRoute]:
     """The admin's export and erasure of a job-seeker."""
     return [
         Route(
-            "/coach/jobseekers/{jobseeker_id}/export.json",
+            "/coach/jobseekers/{jobseeker_id:pseudonym}/export.json",
             export_json,
             name="coach_jobseeker_export",
         ),
         Route(
-            "/coach/jobseekers/{jobseeker_id}/erase",
+            "/coach/jobseekers/{jobseeker_id:pseudonym}/erase",
             erase,
             methods=["POST"],
             name="coach_jobseeker_erase",

@@ -228,3 +228,29 @@ def mask(text: str) -> str:
     for pattern, decide in STEPS:
         text = _replace(pattern, decide, text)
     return text
+
+
+# Where a word and a number meet ("bsn111222333"), and the joiners "_" and "-".
+_JOINS = re.compile(r"[_-]|(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")
+_IBAN_START = re.compile(r"(?=[A-Z]{2}\d{2})", re.IGNORECASE)
+
+
+def contains_identifier(text: str) -> bool:
+    """Whether an identifier hides anywhere in a short code-like text, such as a label.
+
+    :func:`mask` only takes whole words, so that "a1234567b" in a sentence stays; a
+    label has no sentence around it, so here a number glued to letters counts too,
+    and an IBAN may start inside a word.
+    """
+    if mask(text) != text:
+        return True
+    apart = _JOINS.sub(" ", text)
+    if mask(apart) != apart:
+        return True
+    compact = re.sub(r"[\s_-]", "", text).upper()
+    for start in _IBAN_START.finditer(compact):
+        i = start.start()
+        length = IBAN_LENGTHS.get(compact[i : i + 2], 0)
+        if length and iban_valid(compact[i : i + length]):
+            return True
+    return False

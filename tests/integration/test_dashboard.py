@@ -290,7 +290,7 @@ def test_coaches_of_another_team_get_403(
         "/coach/escalations/1",
         "/coach/escalations/1/transcript.json",
         "/coach/escalations/1/events",
-        "/coach/jobseekers/x",
+        "/coach/jobseekers/" + "0" * 32,
     ],
 )
 def test_every_page_needs_a_login(web: str, path: str) -> None:

@@ -131,7 +131,8 @@ def coach_routes(client: TestClient) -> list[tuple[str, str]]:
             continue
         if route.path == "/coach/login":
             continue
-        path = route.path.replace("{escalation_id}", "1").replace("{jobseeker_id}", "abc")
+        path = re.sub(r"\{escalation_id(:\w+)?\}", "1", route.path)
+        path = re.sub(r"\{jobseeker_id(:\w+)?\}", "a" * 32, path)
         for method in sorted(route.methods or {"GET"}):
             if method != "HEAD":
                 found.append((method, path))
