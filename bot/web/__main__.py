@@ -8,6 +8,7 @@ import uvicorn
 
 from bot.config import settings
 from bot.web.app import create_app
+from bot.web.logs import log_config
 
 
 def main() -> None:
@@ -25,6 +26,7 @@ def main() -> None:
         ws="none",
         proxy_headers=True,
         log_level="info",
+        log_config=log_config(),
     )
 
 

@@ -24,6 +24,9 @@ TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 # The same rule as bot.channels.webchat (not imported: the web app does not load Rasa).
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 STORAGE_KEY = "werkmaatje.session"
+# The session id reads the whole conversation, so it travels in a header: a query
+# string ends up in access logs, proxies and browser history.
+SESSION_HEADER = "X-Chat-Session"
 
 
 def page_region(value: str | None) -> str | None:
@@ -45,6 +48,7 @@ async def chat_page(request: Request) -> Response:
         "socketPath": socket_path,
         "region": region,
         "historyUrl": str(request.url_for("chat_history").path),
+        "sessionHeader": SESSION_HEADER,
         "storageKey": STORAGE_KEY,
     }
     lang = {"nl_BE": "nl-BE", "nl_NL": "nl-NL"}.get(region or "", "nl")
@@ -54,11 +58,16 @@ async def chat_page(request: Request) -> Response:
 async def chat_history(request: Request) -> Response:
     """The conversation so far, including messages pushed while the page was closed.
 
-    Read server-side, so the Rasa API token never reaches the browser.
+    Read server-side, so the Rasa API token never reaches the browser. The old form
+    ``?session_id=`` is refused, not served: serving it would keep the id in logs,
+    and the only client, our widget, ships with this server.
     """
-    session_id = request.query_params.get("session_id", "")
+    if "session_id" in request.query_params:
+        error = f"send the session id in the {SESSION_HEADER} header, not in the URL"
+        return JSONResponse({"error": error}, status_code=400)
+    session_id = request.headers.get(SESSION_HEADER, "")
     if not SESSION_ID.fullmatch(session_id):
-        return JSONResponse({"error": "invalid session_id"}, status_code=400)
+        return JSONResponse({"error": "invalid session id"}, status_code=400)
     client: httpx.AsyncClient = request.app.state.rasa
     try:
         answer = await client.get(

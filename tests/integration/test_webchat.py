@@ -24,6 +24,7 @@ from bot.config import settings
 from bot.store.db import session_scope
 from bot.store.models import JobSeeker
 from bot.store.pseudonym import pseudonym
+from bot.web.widget import SESSION_HEADER
 from tests.integration.conftest import Chat
 
 # The browser fixtures are a plugin; rewrite its asserts although we import helpers from it.
@@ -394,7 +395,8 @@ def test_channel_refuses_other_origins(servers: str) -> None:
 
 def test_history_endpoint(servers: str, web: str) -> None:
     fresh = uuid4().hex
-    answer = requests.get(f"{web}/chat/history", params={"session_id": fresh}, timeout=30)
+    history = f"{web}/chat/history"
+    answer = requests.get(history, headers={SESSION_HEADER: fresh}, timeout=30)
     assert answer.status_code == 200 and answer.json() == []
     assert answer.headers["Cache-Control"] == "no-store"
     # Reading an unknown conversation creates nothing (Rasa's tracker endpoint would run
@@ -407,13 +409,15 @@ def test_history_endpoint(servers: str, web: str) -> None:
     assert count == 0
 
     for bad in ["abc", fresh.upper(), fresh + "0", "../" + fresh[3:], ""]:
-        answer = requests.get(f"{web}/chat/history", params={"session_id": bad}, timeout=30)
+        answer = requests.get(history, headers={SESSION_HEADER: bad}, timeout=30)
         assert answer.status_code == 400, bad
+    # The id never in the URL (logs): the old query form is refused.
+    assert requests.get(history, params={"session_id": fresh}, timeout=30).status_code == 400
 
     # Only web chat conversations: a REST user with a 32-hex id is not shown.
     rest = Chat(servers, uuid4().hex)
     rest.say("hoi")
-    answer = requests.get(f"{web}/chat/history", params={"session_id": rest.sender}, timeout=30)
+    answer = requests.get(history, headers={SESSION_HEADER: rest.sender}, timeout=30)
     assert answer.json() == []
 
     # Rasa's side wants the API token, which the browser never sees.

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient
 from bot.config import settings
 from bot.web.app import content_security_policy, create_app
 from bot.web.transcript import chat_messages
-from bot.web.widget import page_region, socket_target
+from bot.web.widget import SESSION_HEADER, page_region, socket_target
 
 STATIC = Path(__file__).resolve().parents[2] / "bot" / "web" / "static"
 
@@ -101,15 +101,15 @@ def test_page_region_and_socket_target() -> None:
 
 
 @pytest.mark.parametrize(
-    "session_id", ["", "abc", "A" * 32, "g" * 32, "a" * 33, "../" + "a" * 29, "a" * 31 + "\n"]
+    "session_id", ["", "abc", "A" * 32, "g" * 32, "a" * 33, "../" + "a" * 29, "a" * 31 + "\t"]
 )
 def test_history_refuses_bad_session_ids(client: TestClient, session_id: str) -> None:
-    answer = client.get("/chat/history", params={"session_id": session_id})
+    answer = client.get("/chat/history", headers={SESSION_HEADER: session_id})
     assert answer.status_code == 400
 
 
 def test_history_when_rasa_is_down_says_so_without_secrets(client: TestClient) -> None:
-    answer = client.get("/chat/history", params={"session_id": "a" * 32})
+    answer = client.get("/chat/history", headers={SESSION_HEADER: "a" * 32})
     assert answer.status_code == 502
     assert settings().rasa_api_token not in answer.text
 

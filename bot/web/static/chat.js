@@ -362,9 +362,11 @@
   }
 
   function loadHistory(id) {
-    var url = config.historyUrl + "?session_id=" + encodeURIComponent(id);
+    // The id reads the whole conversation: a header, never the URL (logs, history).
+    var headers = { Accept: "application/json" };
+    headers[config.sessionHeader || "X-Chat-Session"] = id;
     return window
-      .fetch(url, { headers: { Accept: "application/json" }, cache: "no-store" })
+      .fetch(config.historyUrl, { headers: headers, cache: "no-store" })
       .then(function (response) {
         return response.ok ? response.json() : null;
       })
