@@ -20,6 +20,7 @@ from bot.dialogue import Answer, Message
 # Intents that leave a guided conversation's answers alone: the rules handle them.
 ALWAYS_INTERRUPT = {
     "crisis",
+    "distress",
     "pause",
     "goodbye",
     "not_understood",
@@ -80,17 +81,19 @@ def is_answer(
     """Whether the latest message answers the form's question, or interrupts it.
 
     Only a message sent while the form was asking counts, not the one that started it.
-    A crisis always interrupts. The flow's own words (``ours``: "ga terug", a typed
-    button title) beat the NLU's guess; ``also`` lists interrupting intents that are
-    answers at this step (e.g. "coach" where the coach is one of the choices).
+    A crisis always interrupts, but for a typed button title that only the classifier took
+    for one ("kies zelf": the safety net saw nothing). The flow's own words (``ours``: "ga
+    terug", a typed button title) beat the NLU's guess; ``also`` lists interrupting intents
+    that are answers at this step (e.g. "coach" where the coach is one of the choices).
     """
     if (tracker.active_loop or {}).get("name") != form:
         return False
     if tracker.get_slot("requested_slot") != slot:
         return False
     answer = user_answer(tracker)
-    if answer.intent == "crisis":
-        return False
+    if answer.intent in ("crisis", "distress"):
+        only_classifier = tracker.latest_message.get("crisis_level") == "classifier"
+        return only_classifier and answer.button is None and ours(answer.text)
     if answer.button is not None or ours(answer.text) or answer.intent in also:
         return True
     return answer.intent not in ALWAYS_INTERRUPT and answer.intent != "request_coach"

@@ -133,6 +133,23 @@ class ActionShareProblem(Action):
         return await escalate(dispatcher, tracker, request_reason(tracker), "utter_share_problem")
 
 
+class ActionDistress(Action):
+    """Vague hopelessness: the region's line, then "denk je aan zelfmoord?"; leave any flow.
+
+    No urgent alarm: a "ja" brings the crisis protocol (data/rules/rules_support.yml).
+    """
+
+    def name(self) -> str:
+        return "action_distress"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_distress_line")
+        dispatcher.utter_message(response="utter_distress_question")
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+
+
 class ActionCrisis(Action):
     """Fixed crisis message for the user's region, an urgent request, and leave any flow."""
 

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import jsonschema
 import yaml
@@ -22,7 +23,7 @@ PATTERNS_FILE = CONTENT_DIR / "crisis_patterns.yml"
 
 SCHEMA = {
     "type": "object",
-    "required": ["version", "spelling", "ignore", "trigger"],
+    "required": ["version", "spelling", "ignore", "trigger", "distress"],
     "additionalProperties": False,
     "properties": {
         "version": {"const": 1},
@@ -37,8 +38,13 @@ SCHEMA = {
         },
         "ignore": {"type": "array", "items": {"type": "string", "minLength": 3}},
         "trigger": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 3}},
+        "distress": {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 3}},
     },
 }
+
+# Explicit thoughts, plans or danger get the crisis protocol at once; vague hopelessness a
+# direct, gentle question together with the line (GUIDE §5: do not over-refer).
+Level = Literal["crisis", "distress"]
 
 _REPEATS = re.compile(r"(\w)\1{2,}")
 _SPACES = re.compile(r"\s+")
@@ -50,18 +56,38 @@ class SafetyNet:
     spelling: tuple[tuple[re.Pattern[str], str], ...]
     ignore: tuple[re.Pattern[str], ...]
     trigger: tuple[re.Pattern[str], ...]
+    distress: tuple[re.Pattern[str], ...]
 
-    def match(self, text: str) -> str | None:
-        """The pattern that fired, or None. Ordinary idioms are removed first."""
+    def _spelled(self, text: str) -> str:
         cleaned = f" {normalise(text)} "
         for pattern, replacement in self.spelling:
             cleaned = pattern.sub(replacement, cleaned)
+        return cleaned
+
+    def _without_idioms(self, spelled: str) -> str:
         for pattern in self.ignore:
-            cleaned = pattern.sub(" ", cleaned)
-        for pattern in self.trigger:
-            if pattern.search(cleaned):
-                return pattern.pattern
-        return None
+            spelled = pattern.sub(" ", spelled)
+        return spelled
+
+    def match(self, text: str) -> str | None:
+        """The crisis pattern that fired, or None. Ordinary idioms are removed first."""
+        return _first(self.trigger, self._without_idioms(self._spelled(text)))
+
+    def level(self, text: str) -> Level | None:
+        """Which rung of the ladder the text is on: explicit crisis, vague distress, or None."""
+        cleaned = self._without_idioms(self._spelled(text))
+        if _first(self.trigger, cleaned):
+            return "crisis"
+        return "distress" if _first(self.distress, cleaned) else None
+
+    def only_idiom(self, text: str) -> bool:
+        """Whether the text holds an idiom ("ik schrok me dood") and nothing that fires."""
+        spelled = self._spelled(text)
+        return self._without_idioms(spelled) != spelled and self.level(text) is None
+
+
+def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
+    return next((p.pattern for p in patterns if p.search(text)), None)
 
 
 def normalise(text: str) -> str:
@@ -79,6 +105,7 @@ def load(path: Path = PATTERNS_FILE) -> SafetyNet:
         spelling=tuple((re.compile(r["from"]), r["to"]) for r in data["spelling"]),
         ignore=tuple(re.compile(p) for p in data["ignore"]),
         trigger=tuple(re.compile(p) for p in data["trigger"]),
+        distress=tuple(re.compile(p) for p in data["distress"]),
     )
 
 

@@ -22,7 +22,7 @@ from bot.privacy.age import ADULT, stated_age, youth_signals
 
 INFORM_AGE = "inform_age"
 # A crisis, a shared problem and a request for a coach come first: help before age.
-NEVER_OVERRIDE = {"crisis", "share_problem", "request_coach"}
+NEVER_OVERRIDE = {"crisis", "distress", "share_problem", "request_coach"}
 
 
 def states_minor_age(text: str) -> bool:

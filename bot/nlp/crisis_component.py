@@ -1,8 +1,18 @@
-"""Rasa NLU component: the crisis safety net overrides the classifier's intent.
+"""Rasa NLU component: the crisis safety net sets the rung of the crisis ladder.
 
-Placed after DIETClassifier and before FallbackClassifier in config.yml, so a
-message that matches a crisis pattern is always `crisis` with confidence 1, in
-every form and flow, whatever the model learned.
+Placed after DIETClassifier and before FallbackClassifier in config.yml, so in every
+form and flow (GUIDE §5, "do not over-refer"):
+
+- an explicit crisis pattern (thoughts, plans, danger) is ``crisis`` with confidence 1:
+  the fixed crisis text and an urgent coach, at once;
+- a vague-hopelessness pattern ("ik zie het nut er niet meer van in") is ``distress``:
+  a gentle, direct question about suicidal thoughts together with the region's line;
+- the classifier alone saying ``crisis`` is not sure enough for the protocol: it becomes
+  ``distress`` too (the line is given, and a "ja" leads to the protocol), unless the text
+  is only an idiom ("ik schrok me dood"), which gets neither.
+
+The rung travels as ``crisis_level`` in the parse data: forms let a typed button title
+through when only the classifier saw a crisis in it ("kies zelf").
 """
 
 from __future__ import annotations
@@ -19,6 +29,24 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.escalation.crisis import safety_net
 
 CRISIS = "crisis"
+DISTRESS = "distress"
+# crisis_level values: which part of the net (or only the classifier) saw it.
+EXPLICIT, VAGUE, CLASSIFIER = "explicit", "vague", "classifier"
+
+
+def crisis_rung(text: str, classified: str | None) -> tuple[str, str] | None:
+    """(intent, crisis_level) for the ladder; ``("", "")`` drops a crisis guess; None keeps."""
+    if text.startswith("/"):
+        return None
+    net = safety_net()
+    level = net.level(text)
+    if level == "crisis":
+        return CRISIS, EXPLICIT
+    if level == "distress":
+        return DISTRESS, VAGUE
+    if classified != CRISIS:
+        return None
+    return ("", "") if net.only_idiom(text) else (DISTRESS, CLASSIFIER)
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -36,14 +64,23 @@ class CrisisSafetyNet(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            text = message.get(TEXT) or ""
-            if text.startswith("/") or not safety_net().match(text):
+            classified = (message.get(INTENT) or {}).get("name")
+            rung = crisis_rung(message.get(TEXT) or "", classified)
+            if rung is None:
                 continue
-            crisis = {"name": CRISIS, "confidence": 1.0}
-            # Crisis alone: with the classifier's own guesses kept behind it, the
-            # FallbackClassifier would call a crisis "ambiguous" when the classifier
-            # was sure of something else, and answer "sorry, I don't understand".
-            message.set(INTENT, crisis, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [crisis], add_to_output=True)
-            message.set("crisis_safety_net", True, add_to_output=True)
+            intent, level = rung
+            if not intent:  # an idiom: the classifier's next guess, at its own confidence
+                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != CRISIS]
+                chosen = ranking[0] if ranking else {"name": None, "confidence": 0.0}
+                message.set(INTENT, chosen, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                continue
+            found = {"name": intent, "confidence": 1.0}
+            # Alone in the ranking: with the classifier's own guesses kept behind it, the
+            # FallbackClassifier would call it "ambiguous" and answer "sorry, I don't
+            # understand".
+            message.set(INTENT, found, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [found], add_to_output=True)
+            message.set("crisis_safety_net", level != CLASSIFIER, add_to_output=True)
+            message.set("crisis_level", level, add_to_output=True)
         return messages

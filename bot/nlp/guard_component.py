@@ -29,7 +29,7 @@ from bot.privacy.erasure_request import is_explicit_erasure_request
 
 ERASE = "privacy_delete"
 SHOW_DATA = "privacy_export"
-NEVER_OVERRIDE = {"crisis", "inform_age", "share_problem", "request_coach"}
+NEVER_OVERRIDE = {"crisis", "distress", "inform_age", "share_problem", "request_coach"}
 _ABOUT_DATA = re.compile(
     r"\b(gegevens|data|info|privacy|bewaar\w*|bewaren|bewaard|opslaan|opslaat|opgeslagen"
     r"|sla \w+ ?\w* ?op|database|dossier|toestemming|houden|houdt)\b"

@@ -31,8 +31,6 @@ MUST_FIRE = [
     "iedereen is beter af zonder mij",
     "ik ben alleen maar een last",
     "het leven heeft geen zin meer",
-    "ik zie het echt niet meer zitten",
-    "ik kan het niet meer aan",
     "ik wil gewoon slapen en niet meer wakker worden",
     "ik wil er een eind aan maken",
     # typos, youth chat, no accents, letter runs
@@ -42,7 +40,6 @@ MUST_FIRE = [
     "wil nie meer leven",
     "ik wil nie meer leve, ik wil niet meer leven echt",
     "ik wil dood gaan",
-    "kzie het niet meer zitten, ik zie het niet meer zitten",
     # Flemish
     "ik wil er nie meer zijn, ik wil er niet meer zijn",
     "ik denk aan zelfdoding",
@@ -57,6 +54,35 @@ MUST_FIRE = [
     "ik word op dit moment geslagen",
     "hij slaat me weer, help",
     "mijn ex dreigt me iets aan te doen",
+    # indirect, and English (newcomers)
+    "ik ben het leven moe",
+    "ik ben levensmoe",
+    "I want to kill myself",
+    "i dont want to live anymore",
+    "I want to die",
+    "sometimes I think about ending my life, I want to end it all",
+    "I have been cutting myself",
+    "everyone would be better off without me",
+]
+
+# Vague hopelessness: the check-in (a direct question with the line), not the protocol.
+MUST_CHECK_IN = [
+    "ik zie het echt niet meer zitten",
+    "ik kan het niet meer aan",
+    "kzie het niet meer zitten, ik zie het niet meer zitten",
+    "soms zie ik het nut er niet meer van in",
+    "ik zie het niet meer zitten met die schulden",
+    "ik kan niet meer",
+    "ik wil niet meer",
+    "k wil nie meer",
+    "het heeft allemaal geen zin meer",
+    "alles is zinloos",
+    "ik ben zo wanhopig",
+    "ik heb geen hoop meer",
+    "ik zie geen uitweg",
+    "waarom zou ik nog",
+    "everything feels hopeless",
+    "I can't go on like this",
 ]
 
 MUST_NOT_FIRE = [
@@ -83,17 +109,35 @@ MUST_NOT_FIRE = [
     "hoi",
     "ik wil een nieuwe baan",
     "ik wil dat je mijn gegevens wist",
+    # idioms and figures of speech (113: do not over-refer)
+    "ik schrok me dood",
+    "ik schrok me rot van die brief",
+    "dat werk is slopend",
+    "die baan wordt nog mijn dood",
+    "ik ga dood van de honger",
+    "ik werk me kapot",
+    "ik ben doodsbang voor het sollicitatiegesprek",
+    "ik kan niet meer inloggen bij DigiD",
+    "het heeft geen zin meer om daar te solliciteren",
+    "kies zelf",
+    "I am bored to death",
+    "I was scared to death",
 ]
 
 
 @pytest.mark.parametrize("text", MUST_FIRE)
 def test_crisis_phrasings_fire(text: str) -> None:
-    assert crisis.is_crisis(text), text
+    assert crisis.safety_net().level(text) == "crisis", text
+
+
+@pytest.mark.parametrize("text", MUST_CHECK_IN)
+def test_vague_hopelessness_gets_the_check_in_not_the_protocol(text: str) -> None:
+    assert crisis.safety_net().level(text) == "distress", crisis.safety_net().match(text)
 
 
 @pytest.mark.parametrize("text", MUST_NOT_FIRE)
 def test_ordinary_phrases_do_not_fire(text: str) -> None:
-    assert not crisis.is_crisis(text), crisis.safety_net().match(text)
+    assert crisis.safety_net().level(text) is None, crisis.safety_net().match(text)
 
 
 def test_every_crisis_example_in_the_training_data_fires() -> None:
@@ -105,7 +149,7 @@ def test_every_crisis_example_in_the_training_data_fires() -> None:
     data = yaml.safe_load((PROJECT_ROOT / "data/nlu/support.yml").read_text())
     block = next(b for b in data["nlu"] if b.get("intent") == "crisis")
     lines = [line[2:] for line in block["examples"].splitlines() if line.strip()]
-    missed = [line for line in lines if not crisis.is_crisis(line)]
+    missed = [line for line in lines if crisis.safety_net().level(line) is None]
     assert len(missed) <= len(lines) * 0.2, missed
 
 
@@ -116,3 +160,55 @@ def test_patterns_file_is_validated(tmp_path) -> None:  # type: ignore[no-untype
     bad.write_text("version: 1\nignore: []\n")
     with pytest.raises(jsonschema.ValidationError):
         crisis.load(bad)
+
+
+def test_the_component_sets_the_rung_of_the_ladder() -> None:
+    from bot.nlp.crisis_component import crisis_rung
+
+    assert crisis_rung("ik wil dood", "greet") == ("crisis", "explicit")
+    assert crisis_rung("ik zie het niet meer zitten", "mood_bad") == ("distress", "vague")
+    # the classifier alone: a check-in, never the protocol ...
+    assert crisis_rung("ik voel me zo rot dat ik niks meer wil", "crisis") == (
+        "distress",
+        "classifier",
+    )
+    # ... and an idiom it took for a crisis gets neither
+    assert crisis_rung("ik schrok me dood", "crisis") == ("", "")
+    assert crisis_rung("ik wil werk", "start_decision") is None
+    assert crisis_rung("/affirm", "crisis") is None
+
+
+def _form_tracker(text: str, intent: str, level: str | None):  # type: ignore[no-untyped-def]
+    from rasa_sdk import Tracker
+
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": []}
+    if level:
+        latest["crisis_level"] = level
+    return Tracker(
+        "unit",
+        {"requested_slot": "exercise_answer"},
+        latest,
+        [],
+        False,
+        None,
+        {"name": "exercise_form"},
+        "action_listen",
+    )
+
+
+def test_a_typed_button_title_is_an_answer_unless_the_net_saw_a_crisis() -> None:
+    from actions.forms import is_answer
+
+    def button_title(text: str) -> bool:
+        return text.lower() in {"kies zelf", "stoppen"}
+
+    def answers(text: str, intent: str, level: str | None) -> bool:
+        tracker = _form_tracker(text, intent, level)
+        return is_answer(tracker, "exercise_form", "exercise_answer", button_title)
+
+    # only the classifier took the button title for a crisis: the title wins
+    assert answers("kies zelf", "distress", "classifier")
+    # the net saw it, or it is no answer of this step: the ladder wins
+    assert not answers("kies zelf", "crisis", "explicit")
+    assert not answers("soms zie ik het nut er niet meer van in", "distress", "vague")
+    assert not answers("ik voel me zo rot", "distress", "classifier")
