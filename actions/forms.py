@@ -21,6 +21,7 @@ from bot.dialogue import Answer, Message
 ALWAYS_INTERRUPT = {
     "crisis",
     "distress",
+    "ask_rules",
     "pause",
     "goodbye",
     "not_understood",
@@ -81,7 +82,8 @@ def is_answer(
     """Whether the latest message answers the form's question, or interrupts it.
 
     Only a message sent while the form was asking counts, not the one that started it.
-    A crisis always interrupts, but for a typed button title that only the classifier took
+    A problem interrupts even a typed answer. A crisis always interrupts, but for a typed
+    button title that only the classifier took
     for one ("kies zelf": the safety net saw nothing). The flow's own words (``ours``: "ga
     terug", a typed button title) beat the NLU's guess; ``also`` lists interrupting intents
     that are answers at this step (e.g. "coach" where the coach is one of the choices).
@@ -94,6 +96,8 @@ def is_answer(
     if answer.intent in ("crisis", "distress"):
         only_classifier = tracker.latest_message.get("crisis_level") == "classifier"
         return only_classifier and answer.button is None and ours(answer.text)
+    if answer.intent == "share_problem" and answer.button is None:
+        return False  # a problem is heard first, even inside an answer ("weet ik nie, schulden")
     if answer.button is not None or ours(answer.text) or answer.intent in also:
         return True
     return answer.intent not in ALWAYS_INTERRUPT and answer.intent != "request_coach"

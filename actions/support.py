@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, region_of, response_name, session_intents
 from bot.escalation import hours, summary, triggers
+from bot.escalation.regional_help import problem_help, referrals
 from bot.i18n import format_day, texts
 from bot.privacy import notices
 from bot.store import escalations, jobseekers
@@ -52,11 +53,20 @@ def tell_when_a_coach_answers(
     return [SlotSet("coach_time", when)]
 
 
+def problem_topic(tracker: Tracker) -> str | None:
+    """The topic of the problem in the latest message: its entity, else its keywords."""
+    latest = tracker.latest_message or {}
+    entity = next(
+        (e.get("value") for e in latest.get("entities") or [] if e.get("entity") == "topic"), None
+    )
+    return problem_help().topic(entity, str(latest.get("text") or ""))
+
+
 def request_reason(tracker: Tracker) -> str:
     """Why the user needs a person, from what they said last."""
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent == "share_problem":
-        topic = tracker.get_slot("topic")
+        topic = problem_topic(tracker)
         return f"problem:{topic}"[:32] if topic else "problem"
     if intent == "affirm":  # yes to the coach offered for a bad mood
         return "mood"
@@ -121,8 +131,19 @@ class ActionMoodBad(Action):
         return []
 
 
+# A guided conversation left for a problem: the button that goes on where the user was.
+RESUME = {
+    "decision_form": ("utter_resume_decision", "/start_decision"),
+    "exercise_form": ("utter_resume_exercise", "/start_exercise"),
+}
+
+
 class ActionShareProblem(Action):
-    """A problem that blocks work (debts, housing, health...): a coach is brought in at once."""
+    """A problem that blocks work (debts, housing, health...), said anywhere.
+
+    The help that exists in the user's region first (data/content/problem_help.yml), then a
+    coach is brought in at once; inside a journey or an exercise, the offer to go on later.
+    """
 
     def name(self) -> str:
         return "action_share_problem"
@@ -130,7 +151,39 @@ class ActionShareProblem(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        return await escalate(dispatcher, tracker, request_reason(tracker), "utter_share_problem")
+        topic = problem_topic(tracker)
+        if topic:
+            dispatcher.utter_message(text=problem_help().text(topic, region_of(tracker)))
+        events = await escalate(dispatcher, tracker, request_reason(tracker), "utter_share_problem")
+        resume = RESUME.get(str((tracker.active_loop or {}).get("name")))
+        if resume:
+            dispatcher.utter_message(response=resume[0])
+        return events
+
+
+class ActionReferQuestion(Action):
+    """A question about rules we cannot answer well: who knows it in the user's region.
+
+    Never a guess about money or rights, and never sympathy for a question: the office
+    that decides (data/content/referrals.yml), and a coach one tap away. Inside a journey
+    or an exercise, the step is asked again after (data/rules).
+    """
+
+    def name(self) -> str:
+        return "action_refer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        region = region_of(tracker)
+        text = str((tracker.latest_message or {}).get("text") or "")
+        topic = referrals().topic(None, text) or "algemeen"
+        coach = texts(region).gettext("Praat met coach")
+        dispatcher.utter_message(
+            text=referrals().text(topic, region),
+            buttons=[{"title": coach, "payload": "/request_coach"}],
+        )
+        return []
 
 
 class ActionDistress(Action):

@@ -2,6 +2,7 @@
 
 - A control word ("stop", "laat maar", "kap ermee") becomes its intent (``pause``) with
   confidence 1, whatever the classifier learned: it never reaches "erase my data".
+- "ik wil geen coach" is no request for a coach: the classifier's next guess instead.
 - ``privacy_delete`` stands only when the message asks for deletion in so many words
   (bot/privacy/erasure_request.py). Otherwise a message about data becomes
   ``privacy_export`` (what we keep, and the choice about keeping it), and anything else
@@ -36,9 +37,26 @@ _ABOUT_DATA = re.compile(
 )
 
 
+# "ik wil geen coach", "hoeft niet met een coach", "zonder coach": a no to a person.
+_NO_COACH = re.compile(
+    r"\b(wil|wou|hoef|hoeft|moet|nodig|liever|nee|neen)( \w+){0,3} (geen|niet|nie|zonder)"
+    r"( \w+){0,3} (coach|coaches|mens|persoon|begeleider|consulent)\b"
+    r"|\bgeen (coach|begeleider|consulent)( \w+){0,2} (nodig|hoeven|willen|aub|bedankt)\b"
+    r"|\bzonder (een |de |mijn )?(coach|begeleider)\b"
+)
+
+
+def refuses_coach(text: str) -> bool:
+    return bool(_NO_COACH.search(normalise(text[:500])))
+
+
 def guarded_intent(text: str, intent: str | None) -> str | None:
     """The intent to use instead of the classifier's, or None to keep it."""
-    if text.startswith("/") or intent in NEVER_OVERRIDE:
+    if text.startswith("/"):
+        return None
+    if intent == "request_coach" and refuses_coach(text):
+        return ""  # negation is respected: the classifier's next guess
+    if intent in NEVER_OVERRIDE:
         return None
     control = control_intent(text)
     if control:
@@ -66,7 +84,10 @@ class IntentGuard(GraphComponent):
             instead = guarded_intent(message.get(TEXT) or "", classified.get("name"))
             if instead is None:
                 continue
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != ERASE]
+            dropped = {ERASE, classified.get("name")}
+            ranking = [
+                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in dropped
+            ]
             if instead:
                 chosen = {"name": instead, "confidence": 1.0}
                 # Alone in the ranking, so the FallbackClassifier does not call it ambiguous.

@@ -23,7 +23,12 @@ from actions.onboarding import (
 from actions.privacy import ActionEraseData, ActionPrivacySummary
 from actions.session import ActionSessionStart
 from actions.simpler import ActionExplainSimpler
-from actions.support import ActionCrisis, ActionRequestCoach, ActionShareProblem
+from actions.support import (
+    ActionCrisis,
+    ActionReferQuestion,
+    ActionRequestCoach,
+    ActionShareProblem,
+)
 from bot.escalation import summary
 from bot.store import escalations, jobseekers
 from bot.store.db import session_scope
@@ -175,20 +180,80 @@ def escalation_of(sender_id: str) -> CoachRequest:
         ).scalar_one()
 
 
+def problem_tracker(text: str, entity: str | None = None, region: str = "nl_NL", **kw: Any) -> Any:
+    t = tracker(intent="share_problem", slots={"region": region}, **kw)
+    t.latest_message["text"] = text
+    if entity:
+        t.latest_message["entities"] = [{"entity": "topic", "value": entity}]
+    return t
+
+
 def test_a_problem_brings_in_a_coach_at_once_and_keeps_the_topic() -> None:
-    t = tracker(intent="share_problem", slots={"topic": "schulden"})
+    t = problem_tracker("ik heb schulden", entity="schulden")
     messages, _ = run(ActionShareProblem(), t)
-    assert responses(messages)[0] == "utter_share_problem"
-    assert responses(messages)[1] in ("utter_coach_requested", "utter_coach_later")
+    assert "schuldhulp" in responses(messages)[0] and "geldfit.nl" in responses(messages)[0]
+    assert responses(messages)[1] == "utter_share_problem"
+    assert responses(messages)[2] in ("utter_coach_requested", "utter_coach_later")
     row = escalation_of(t.sender_id)
     assert (row.reason, row.status, row.priority) == ("problem:schulden", "waiting", "normal")
     summary_data = summary.read(row.summary)
     assert "progress" in summary_data and "last_messages" in summary_data
 
 
+@pytest.mark.parametrize(
+    ("text", "region", "needles"),
+    [
+        ("weet ik nie, ik heb vooral schulden", "nl_NL", ["schuldhulp", "geldfit.nl"]),
+        ("ik heb veel schulden", "nl_BE", ["OCMW", "CAW"]),
+        ("mijn uitkering is gekort", "nl_NL", ["gemeente", "UWV"]),
+        ("mijn uitkering is gestopt", "nl_BE", ["RVA", "VDAB"]),
+        ("mijn vriend slaat me soms", "nl_NL", ["0800-2000"]),
+        ("mijn vriend slaat me soms", "nl_BE", ["1712"]),
+    ],
+)
+def test_a_problem_gets_the_help_of_the_region_even_without_an_entity(
+    text: str, region: str, needles: list[str]
+) -> None:
+    messages, _ = run(ActionShareProblem(), problem_tracker(text, region=region))
+    assert all(needle in responses(messages)[0] for needle in needles), responses(messages)
+
+
+def test_a_problem_inside_a_journey_offers_to_go_on_there() -> None:
+    t = problem_tracker("ik heb schulden", entity="schulden")
+    t.active_loop = {"name": "decision_form"}
+    messages, _ = run(ActionShareProblem(), t)
+    assert responses(messages)[-1] == "utter_resume_decision"
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "needles"),
+    [
+        ("hoeveel mag ik bijverdienen naast de bijstand", "nl_NL", ["gemeente", "UWV"]),
+        ("hoeveel krijg ik aan dopgeld", "nl_BE", ["RVA"]),
+        ("heb ik recht op huurtoeslag", "nl_NL", ["toeslagen.nl"]),
+        ("wat is een nulurencontract", "nl_NL", ["juridischloket.nl"]),
+        ("wat zijn de regels hiervoor", "nl_BE", ["VDAB"]),
+    ],
+)
+def test_a_question_about_rules_gets_a_referral_and_no_escalation(
+    text: str, region: str, needles: list[str]
+) -> None:
+    t = tracker(intent="ask_rules", slots={"region": region})
+    t.latest_message["text"] = text
+    messages, events = run(ActionReferQuestion(), t)
+    assert len(messages) == 1 and all(n in messages[0]["text"] for n in needles), messages
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/request_coach"]
+    assert "niet makkelijk" not in messages[0]["text"]
+    assert events == []
+    with session_scope() as session:
+        mine = select(CoachRequest).where(CoachRequest.jobseeker_id == pseudonym(t.sender_id))
+        assert session.execute(mine).first() is None
+
+
 def test_a_problem_without_a_topic_is_still_a_problem() -> None:
-    t = tracker(intent="share_problem")
-    run(ActionShareProblem(), t)
+    t = problem_tracker("het gaat gewoon niet goed thuis")
+    messages, _ = run(ActionShareProblem(), t)
+    assert responses(messages)[0] == "utter_share_problem"
     assert escalation_of(t.sender_id).reason == "problem"
 
 

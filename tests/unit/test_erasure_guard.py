@@ -111,3 +111,26 @@ def test_an_unclear_erase_becomes_what_we_keep_or_the_next_guess() -> None:
     assert guarded_intent("verwijder mijn gegevens", "privacy_delete") is None
     assert guarded_intent("/privacy_delete", "privacy_delete") is None
     assert guarded_intent("wat weten jullie van mij", "privacy_export") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik wil geen coach",
+        "nee geen coach aub",
+        "ik hoef niet met een coach te praten",
+        "liever niet met een mens",
+        "geen coach nodig",
+        "ik doe het zonder coach",
+        "'k wil nie met ne coach praten",
+    ],
+)
+def test_a_no_to_a_coach_is_no_coach_request(text: str) -> None:
+    assert guarded_intent(text, "request_coach") == ""
+
+
+@pytest.mark.parametrize(
+    "text", ["ik wil een coach", "praat met coach", "ik heb nog geen coach, kan dat?", "mens aub"]
+)
+def test_a_coach_request_stays_one(text: str) -> None:
+    assert guarded_intent(text, "request_coach") is None

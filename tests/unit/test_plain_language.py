@@ -87,7 +87,20 @@ def catalogue_texts() -> list[tuple[str, str, list]]:
     return found
 
 
-ALL_TEXTS = domain_texts() + catalogue_texts()
+def content_texts() -> list[tuple[str, str, list]]:
+    """Texts kept as content that the job-seeker reads as they are: help and referrals."""
+    found = []
+    for name in ("problem_help", "referrals"):
+        topics = yaml.safe_load((ROOT / f"data/content/{name}.yml").read_text())["topics"]
+        found += [
+            (f"{name}:{topic}:{region}", text, [])
+            for topic, entry in topics.items()
+            for region, text in entry["text"].items()
+        ]
+    return found
+
+
+ALL_TEXTS = domain_texts() + catalogue_texts() + content_texts()
 
 
 def sentences(text: str) -> list[list[str]]:
