@@ -1,7 +1,9 @@
 """Live updates over Server-Sent Events: the browser is told *that* something changed.
 
 Each stream checks a cheap fingerprint about once a second and sends an event
-when it changes; the page then fetches the JSON it shows. SSE needs no extra
+when it changes; the page then fetches the JSON it shows. A stream ends when its
+session does (logout, idle or absolute timeout, account switched off): it was
+authorised once, at its start, and must not outlive that. SSE needs no extra
 port or library, reconnects by itself and passes the strict CSP (connect-src 'self').
 """
 
@@ -16,7 +18,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import StreamingResponse
 
-from bot.store import escalations
+from bot.coach import auth
+from bot.store import coaches, escalations
 from bot.store.db import run_db, session_scope
 from bot.store.escalations import Viewer, aware
 from bot.store.models import CoachRequest
@@ -24,6 +27,7 @@ from bot.store.rasa_events import newest_event_id
 
 INTERVAL = 1.0
 KEEPALIVE = 15.0
+SESSION_CHECK = 30.0
 
 
 def escalation_changed_at(escalation_id: int) -> str | None:
@@ -49,11 +53,17 @@ async def changes(
     interval: float = INTERVAL,
     keepalive: float = KEEPALIVE,
 ) -> AsyncIterator[str]:
-    """Send ``event: <name>`` whenever ``check``'s fingerprint changes, until the client leaves."""
+    """Send ``event: <name>`` whenever ``check``'s fingerprint changes, until the client
+    leaves or the session ends."""
     last: tuple[Any, ...] | None = None
-    quiet_since = time.monotonic()
+    quiet_since = checked = time.monotonic()
+    token = auth.read_cookie(request, auth.COOKIE)
     yield "retry: 3000\n\n"
     while not await request.is_disconnected():
+        if time.monotonic() - checked >= SESSION_CHECK:
+            checked = time.monotonic()
+            if not await run_db(coaches.session_alive, token):
+                return
         version, data = await check()
         if version != last:
             last, quiet_since = version, time.monotonic()

@@ -256,28 +256,45 @@ def create_session(coach_id: int) -> tuple[str, str]:
     return token, csrf
 
 
+def _live_session(session: Any, token: str | None, now: datetime) -> tuple[Any, Coach] | None:
+    """The session row and its coach while the session is valid; an ended one is deleted."""
+    row = session.get(CoachSession, token_hash(token)) if token else None
+    if row is None:
+        return None
+    expires = aware(row.expires_at)
+    coach = session.get(Coach, row.coach_id)
+    if expires is None or min(expires, _ends(row, now)) <= now or coach is None or not coach.active:
+        session.delete(row)
+        return None
+    return row, coach
+
+
+def _ends(row: CoachSession, now: datetime) -> datetime:
+    return (aware(row.created_at) or now) + SESSION_MAX_AGE
+
+
 def load_session(token: str | None) -> tuple[CoachData, str] | None:
     """The coach and CSRF token of a live session; extends it (at most once a minute).
 
     Extended by the idle timeout, but never past ``SESSION_MAX_AGE`` after the login.
     """
-    if not token:
-        return None
     now = utcnow()
     with session_scope() as session:
-        row = session.get(CoachSession, token_hash(token))
-        if row is None:
+        found = _live_session(session, token, now)
+        if found is None:
             return None
-        expires = aware(row.expires_at)
-        ends = (aware(row.created_at) or now) + SESSION_MAX_AGE
-        coach = session.get(Coach, row.coach_id)
-        if expires is None or min(expires, ends) <= now or coach is None or not coach.active:
-            session.delete(row)
-            return None
+        row, coach = found
         last_seen = aware(row.last_seen_at) or now
         if now - last_seen >= TOUCH_EVERY:
-            row.last_seen_at, row.expires_at = now, min(now + SESSION_LIFETIME, ends)
+            row.last_seen_at = now
+            row.expires_at = min(now + SESSION_LIFETIME, _ends(row, now))
         return _data(coach, _team_name(session, coach.team_id)), str(row.csrf_token)
+
+
+def session_alive(token: str | None) -> bool:
+    """Whether the session is still valid, without extending it (for open live streams)."""
+    with session_scope() as session:
+        return _live_session(session, token, utcnow()) is not None
 
 
 def delete_session(token: str | None) -> None:

@@ -7,16 +7,19 @@ another.
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, select, update
+from starlette.requests import Request
 
-from bot.coach import login_guard
-from bot.store import throttle
+from bot.coach import live, login_guard
+from bot.store import coaches, throttle
 from bot.store.db import session_scope
 from bot.store.models import CoachSession, LoginThrottle, utcnow
 from tests.unit.coach_helpers import (
@@ -241,3 +244,29 @@ def _clean_throttle() -> Iterator[None]:
     yield
     with session_scope() as session:
         session.execute(delete(LoginThrottle))
+
+
+def test_an_open_live_stream_ends_with_its_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(live, "SESSION_CHECK", 0.0)
+    coach_id, _ = make_coach(make_team()[0])
+    token, _ = coaches.create_session(coach_id)
+
+    async def receive() -> dict[str, Any]:
+        await asyncio.sleep(10)  # the browser stays connected
+        return {"type": "http.disconnect"}
+
+    cookie = [(b"cookie", f"werkmaatje_coach={token}".encode())]
+    request = Request({"type": "http", "scheme": "http", "path": "/", "headers": cookie}, receive)
+
+    async def check() -> tuple[tuple[Any, ...], dict[str, Any]]:
+        return (time.monotonic(),), {}
+
+    async def stream() -> int:
+        chunks = live.changes(request, "inbox", check, interval=0.01)
+        sent = [await chunks.__anext__() for _ in range(3)]
+        await asyncio.to_thread(coaches.delete_session, token)
+        async for chunk in chunks:
+            sent.append(chunk)
+        return len(sent)
+
+    assert asyncio.run(asyncio.wait_for(stream(), timeout=10)) < 10
