@@ -52,17 +52,17 @@ async def changes(
     check: Callable[[], Awaitable[tuple[tuple[Any, ...], dict[str, Any]]]],
     interval: float = INTERVAL,
     keepalive: float = KEEPALIVE,
+    alive: Callable[[], Awaitable[bool]] | None = None,
 ) -> AsyncIterator[str]:
     """Send ``event: <name>`` whenever ``check``'s fingerprint changes, until the client
     leaves or the session ends."""
     last: tuple[Any, ...] | None = None
     quiet_since = checked = time.monotonic()
-    token = auth.read_cookie(request, auth.COOKIE)
     yield "retry: 3000\n\n"
     while not await request.is_disconnected():
-        if time.monotonic() - checked >= SESSION_CHECK:
+        if alive is not None and time.monotonic() - checked >= SESSION_CHECK:
             checked = time.monotonic()
-            if not await run_db(coaches.session_alive, token):
+            if not await alive():
                 return
         version, data = await check()
         if version != last:
@@ -72,6 +72,16 @@ async def changes(
             quiet_since = time.monotonic()
             yield ": keepalive\n\n"
         await asyncio.sleep(interval)
+
+
+def session_alive(request: Request) -> Callable[[], Awaitable[bool]]:
+    """Whether the session that opened the stream is still valid (not extending it)."""
+    token = auth.read_cookie(request, auth.COOKIE)
+
+    async def alive() -> bool:
+        return await run_db(coaches.session_alive, token)
+
+    return alive
 
 
 def stream(events: AsyncIterator[str]) -> StreamingResponse:
@@ -86,7 +96,7 @@ def inbox_stream(request: Request, viewer: Viewer) -> StreamingResponse:
     async def check() -> tuple[tuple[Any, ...], dict[str, Any]]:
         return await run_db(inbox_payload, viewer)
 
-    return stream(changes(request, "inbox", check))
+    return stream(changes(request, "inbox", check, alive=session_alive(request)))
 
 
 def transcript_stream(
@@ -96,4 +106,4 @@ def transcript_stream(
         version = await run_db(transcript_version, escalation_id, conversation_id)
         return version, {"event_id": version[0], "changed": version[1]}
 
-    return stream(changes(request, "transcript", check))
+    return stream(changes(request, "transcript", check, alive=session_alive(request)))

@@ -262,7 +262,9 @@ def test_an_open_live_stream_ends_with_its_session(monkeypatch: pytest.MonkeyPat
         return (time.monotonic(),), {}
 
     async def stream() -> int:
-        chunks = live.changes(request, "inbox", check, interval=0.01)
+        chunks = live.changes(
+            request, "inbox", check, interval=0.01, alive=live.session_alive(request)
+        )
         sent = [await chunks.__anext__() for _ in range(3)]
         await asyncio.to_thread(coaches.delete_session, token)
         async for chunk in chunks:
