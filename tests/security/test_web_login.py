@@ -17,14 +17,17 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select, update
 from starlette.requests import Request
+from starlette.testclient import TestClient
 
 from bot.coach import live, login_guard
 from bot.store import coaches, throttle
 from bot.store.db import session_scope
 from bot.store.models import CoachSession, LoginThrottle, utcnow
+from bot.web.app import create_app
 from tests.unit.coach_helpers import (
     PASSWORD,
     app_client,
+    client_address,
     csrf_of,
     login,
     make_coach,
@@ -272,3 +275,21 @@ def test_an_open_live_stream_ends_with_its_session(monkeypatch: pytest.MonkeyPat
         return len(sent)
 
     assert asyncio.run(asyncio.wait_for(stream(), timeout=10)) < 10
+
+
+def test_behind_the_proxy_the_client_is_the_address_nginx_saw() -> None:
+    """uvicorn's proxy_headers (as python -m bot.web runs it) trust X-Forwarded-For from
+    loopback only and take the right-most untrusted entry: what nginx appended, not what
+    the client wrote in front of it."""
+    from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+    app = create_app(rasa_url="http://127.0.0.1:9")
+    behind_proxy = ProxyHeadersMiddleware(app, trusted_hosts="127.0.0.1")
+    seen = client_address()
+    with TestClient(behind_proxy, client=("127.0.0.1", 5000)) as nginx:
+        for forged in range(login_guard.CLIENT.free + 1):
+            headers = {"X-Forwarded-For": f"203.0.113.{forged + 1}, {seen}"}
+            token = csrf_of(nginx.get("/coach/login", headers=headers).text)
+            data = {"email": f"{unique('x')}@example.org", "password": WRONG, "csrf": token}
+            answer = nginx.post("/coach/login", data=data, headers=headers)
+        assert answer.status_code == 429  # one client, whatever it put in front
