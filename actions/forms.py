@@ -22,6 +22,7 @@ ALWAYS_INTERRUPT = {
     "crisis",
     "distress",
     "ask_rules",
+    "inform_region",
     "pause",
     "goodbye",
     "not_understood",

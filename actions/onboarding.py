@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import channel_of, response_name
+from bot.config import REGIONS
 from bot.privacy import age
 from bot.regions import parse_region
 from bot.store import jobseekers
@@ -197,3 +198,33 @@ def just_said(tracker: Tracker, response: str) -> bool:
         if event.get("event") == "bot" and response_name(event) == response:
             return True
     return False
+
+
+class ActionRegionChanged(Action):
+    """ "Ik ben verhuisd naar Antwerpen": the region changes now, and is kept for next time.
+
+    The guard component turned the move into the ``region`` entity and ``inform_region``;
+    this action makes it stick (the profile is reloaded at every session start) and says
+    so, so the user knows the help and the crisis lines follow.
+    """
+
+    def name(self) -> str:
+        return "action_region_changed"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        region = next(
+            (
+                e.get("value")
+                for e in (tracker.latest_message or {}).get("entities") or []
+                if e.get("entity") == "region" and e.get("value") in REGIONS
+            ),
+            None,
+        )
+        if region is None:
+            return []
+        await run_db(jobseekers.set_region, tracker.sender_id, region)
+        now = "utter_region_now_be" if region == "nl_BE" else "utter_region_now_nl"
+        dispatcher.utter_message(response=now)
+        return [SlotSet("region", region)]

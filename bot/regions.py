@@ -75,3 +75,23 @@ def parse_region(text: str | None) -> str | None:
     if belgium == netherlands:
         return None
     return "nl_BE" if belgium else "nl_NL"
+
+
+# "ik ben verhuisd naar Antwerpen", "ik woon nu in Gent", "we zitten sinds kort in Breda":
+# where the user lives now. Not "ik kom uit Gent" (where they are from) and not a plan.
+_LIVES_NOW = re.compile(
+    r"(\b(ik|k|we|wij)\b( \w+){0,2}? (verhuisd|verhuist|woon|wonen|woonachtig|zit|zitten)"
+    r"|\b(woon|wonen|zit|zitten) (ik|we|wij))\b"
+    r"( (nu|net|pas|sinds kort|tegenwoordig|inmiddels|intussen|nu al|al|sinds vorige \w+)){0,2}"
+    r" (naar|in)\b (?P<place>.+)$"
+)
+
+
+def stated_region(text: str | None) -> str | None:
+    """The region a user says they live in now ("ik ben verhuisd naar Antwerpen"), or None."""
+    if not text:
+        return None
+    match = _LIVES_NOW.search(_normalise(text[:300]))
+    if not match or "geboren" in match.group("place"):
+        return None
+    return parse_region(match.group("place"))

@@ -3,6 +3,8 @@
 - A control word ("stop", "laat maar", "kap ermee") becomes its intent (``pause``) with
   confidence 1, whatever the classifier learned: it never reaches "erase my data".
 - "ik wil geen coach" is no request for a coach: the classifier's next guess instead.
+- "ik ben verhuisd naar Antwerpen" sets the region (an entity the slot maps from, in any
+  state) and, unless something weightier was said, becomes ``inform_region``.
 - ``privacy_delete`` stands only when the message asks for deletion in so many words
   (bot/privacy/erasure_request.py). Otherwise a message about data becomes
   ``privacy_export`` (what we keep, and the choice about keeping it), and anything else
@@ -21,14 +23,16 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.control_words import control_intent
 from bot.decision.understand import normalise
 from bot.privacy.erasure_request import is_explicit_erasure_request
+from bot.regions import stated_region
 
 ERASE = "privacy_delete"
+MOVED = "inform_region"
 SHOW_DATA = "privacy_export"
 NEVER_OVERRIDE = {"crisis", "distress", "inform_age", "share_problem", "request_coach"}
 _ABOUT_DATA = re.compile(
@@ -61,6 +65,8 @@ def guarded_intent(text: str, intent: str | None) -> str | None:
     control = control_intent(text)
     if control:
         return control
+    if stated_region(text):
+        return MOVED
     if intent == ERASE and not is_explicit_erasure_request(text):
         return SHOW_DATA if _ABOUT_DATA.search(normalise(text[:500])) else ""
     return None
@@ -80,6 +86,7 @@ class IntentGuard(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
+            _add_stated_region(message)
             classified = message.get(INTENT) or {}
             instead = guarded_intent(message.get(TEXT) or "", classified.get("name"))
             if instead is None:
@@ -98,3 +105,16 @@ class IntentGuard(GraphComponent):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             message.set("intent_guard", {"classifier_intent": classified.get("name")}, True)
         return messages
+
+
+def _add_stated_region(message: Message) -> None:
+    """Where the user says they live now becomes the ``region`` entity: the slot follows."""
+    text = message.get(TEXT) or ""
+    region = stated_region(text) if not text.startswith("/") else None
+    if region is None:
+        return
+    entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != "region"]
+    entities.append(
+        {"entity": "region", "value": region, "start": 0, "end": len(text), "extractor": "guard"}
+    )
+    message.set(ENTITIES, entities, add_to_output=True)

@@ -16,6 +16,7 @@ from actions.fallback import ActionDefaultAskAffirmation
 from actions.journey import ActionShowProgress
 from actions.onboarding import (
     ActionOnboardingDone,
+    ActionRegionChanged,
     AskConsent,
     AskRegion,
     ValidateOnboardingForm,
@@ -457,3 +458,13 @@ def test_free_text_inside_a_form_is_not_counted_as_misunderstood() -> None:
         "nlu_fallback",
         "nlu_fallback",
     ]
+
+
+def test_a_move_changes_the_region_now_and_for_next_time() -> None:
+    t = tracker(intent="inform_region", slots={"region": "nl_NL"})
+    jobseekers.touch(t.sender_id, "rest", "nl_NL")
+    t.latest_message["entities"] = [{"entity": "region", "value": "nl_BE"}]
+    messages, events = run(ActionRegionChanged(), t)
+    assert responses(messages) == ["utter_region_now_be"]
+    assert slots(events) == {"region": "nl_BE"}
+    assert jobseekers.get_profile(t.sender_id).region == "nl_BE"

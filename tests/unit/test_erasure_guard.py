@@ -134,3 +134,33 @@ def test_a_no_to_a_coach_is_no_coach_request(text: str) -> None:
 )
 def test_a_coach_request_stays_one(text: str) -> None:
     assert guarded_intent(text, "request_coach") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [
+        ("ik ben verhuisd naar Antwerpen", "nl_BE"),
+        ("ik woon nu in Gent", "nl_BE"),
+        ("k woon sinds kort in leuven", "nl_BE"),
+        ("Sinds vorige maand woon ik in Antwerpen", "nl_BE"),
+        ("we zijn verhuisd naar Rotterdam", "nl_NL"),
+    ],
+)
+def test_a_move_is_heard(text: str, region: str) -> None:
+    from bot.regions import stated_region
+
+    assert stated_region(text) == region
+    assert guarded_intent(text, "inform") == "inform_region"
+    # something weightier said in the same breath keeps its intent
+    assert guarded_intent(text + " en ik heb schulden", "share_problem") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ik kom uit Gent", "mijn zus woont in Gent", "ik ben in Amsterdam geboren",
+     "ik ga misschien verhuizen naar Gent", "ik woon in een klein huis", "ik wil naar Antwerpen"],
+)  # fmt: skip
+def test_no_move_no_region(text: str) -> None:
+    from bot.regions import stated_region
+
+    assert stated_region(text) is None
