@@ -99,8 +99,7 @@ class ValidateExerciseForm(FormValidationAction):
         also = frozenset({"start_exercise"} if choosing else ())
 
         def ours(text: str) -> bool:
-            typed = flow.button_typed(state, text, ctx)
-            return bool(typed or flow.is_skip(text) or flow.is_stop(text))
+            return flow.understands(state, text, ctx)
 
         if not is_answer(tracker, self.form_name(), "exercise_answer", ours, also):
             return {}

@@ -38,7 +38,12 @@ LETTERS = "ABCD"
 MAX_BUTTON_TEXT = 32
 MISSES_BEFORE_COACH_HINT = 2
 
-SKIP = ("sla over", "overslaan", "skip", "sla deze over", "sla maar over", "volgende vraag")
+SKIP = (
+    "sla over", "overslaan", "skip", "sla deze over", "sla maar over", "volgende vraag",
+    "weet ik niet", "weet ik nie", "ik weet het niet", "ik weet het nie", "weet niet",
+    "geen idee", "geen flauw idee", "ik heb geen idee", "idk", "pas", "ik pas", "volgende",
+    "ik weet het echt niet", "k weet het nie", "kweet het niet", "weet ik veel",
+)  # fmt: skip
 STOP = ("stop", "stoppen", "ik wil stoppen", "ik stop", "genoeg geoefend", "klaar met oefenen")
 TRUE_WORDS = ("waar", "juist", "dat is waar", "is waar", "klopt wel")
 FALSE_WORDS = ("niet waar", "onwaar", "dat is niet waar", "is niet waar", "onjuist")
@@ -379,8 +384,19 @@ def button_typed(state: State, text: str, ctx: Context) -> str | None:
 
 
 def _says(words: str, phrases: tuple[str, ...]) -> bool:
-    typed = understand.normalise(words)
-    return bool(typed) and typed in {understand.normalise(p) for p in phrases}
+    """The phrase is (nearly) the whole message: "ik weet het ff niet hoor" is a skip."""
+    return understand.phrase_command(words, (("yes", phrases),)) is not None
+
+
+# What people put after their answer: "A want het adres klopt niet", "b, omdat...".
+_REASON = re.compile(r"[,.;:!?(-]|\b(want|omdat|denk|lijkt|toch|dus|is|volgens|because)\b")
+_LETTER_LEAD = ("antwoord", "optie", "ik", "denk", "kies", "het", "is", "wordt", "doe", "maar")
+
+
+def _first_clause(words: str) -> str:
+    """The answer before its reason: "niet waar, want het adres klopt niet" -> "niet waar"."""
+    match = _REASON.search(words.lower())
+    return words[: match.start()].strip() if match and match.start() > 0 else words
 
 
 def is_stop(words: str) -> bool:
@@ -392,11 +408,19 @@ def is_skip(words: str) -> bool:
 
 
 def _letter(words: str, count: int) -> int | None:
-    """ "b", "B.", "antwoord b" -> 1."""
-    tokens = [w for w in re.findall(r"[a-z]+", words.lower()) if w not in ("antwoord", "optie")]
-    if len(tokens) == 1 and len(tokens[0]) == 1 and tokens[0] in "abcd"[:count]:
-        return "abcd".index(tokens[0])
-    return None
+    """ "b", "B.", "antwoord b", "ik denk c", "A want het adres klopt niet" -> the index.
+
+    The letter leads the answer; what follows is a reason or the choice's own words, so
+    "B bellen" is B. A letter inside a sentence ("ik heb a gedaan") is no answer.
+    """
+    tokens = re.findall(r"[a-z]+", words.lower())
+    while tokens and tokens[0] in _LETTER_LEAD and len(tokens) > 1:
+        tokens = tokens[1:]
+    if not tokens or len(tokens[0]) != 1 or tokens[0] not in "abcd"[:count]:
+        return None
+    if len(tokens) > 1 and tokens[0] in ("a", "e") and tokens[1] in ("en", "of"):
+        return None  # "a en b": two answers, not one
+    return "abcd".index(tokens[0])
 
 
 def _pick_index(words: str, titles: list[str]) -> int | None:
@@ -440,6 +464,20 @@ def advance(state: State, answer: Answer, ctx: Context) -> Turn:
     else:
         _missed(turn, ctx)
     return turn
+
+
+def understands(state: State, text: str, ctx: Context) -> bool:
+    """Whether the current step takes this typed text as its answer (a dry run of advance).
+
+    The form asks this before the classifier's guess may interrupt: "B bellen" answers the
+    question; it is no request to call a coach.
+    """
+    if not state.get("step") or state["step"] not in _HANDLERS or not text.strip():
+        return False
+    if button_typed(state, text, ctx) or is_stop(text) or is_skip(text):
+        return True
+    trial = Turn(state=copy.deepcopy(state))
+    return bool(_HANDLERS[trial.state["step"]](trial, "", text.strip(), ctx))
 
 
 def _stop(turn: Turn, ctx: Context) -> None:
@@ -564,11 +602,15 @@ def _given(state: State, question: Question, code: str, words: str) -> int | boo
     if question.type == "true_false":
         if code in ("yes", "no"):
             return code == "yes"
-        if _says(words, FALSE_WORDS):
-            return False
-        if _says(words, TRUE_WORDS):
-            return True
-        return understand.yes_no(words) if words else None
+        for said in dict.fromkeys((words, _first_clause(words))):  # the whole, then the lead
+            if _says(said, FALSE_WORDS):
+                return False
+            if _says(said, TRUE_WORDS):
+                return True
+            yes_no = understand.yes_no(said) if said else None
+            if yes_no is not None:
+                return yes_no
+        return None
     prefix, titles = _options(question, part)
     if code.startswith(prefix) and code[1:].isdigit():
         return int(code[1:])

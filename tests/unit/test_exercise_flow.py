@@ -225,6 +225,51 @@ def test_typed_answers_work_like_buttons() -> None:
         assert chat.state["first"] == first + 1, chat.said()
 
 
+@pytest.mark.parametrize(
+    "template",
+    ["{L} want dat lijkt me het beste", "{l}, omdat de rest niet klopt", "ik denk {l}",
+     "antwoord: {L}", "{L}.", "ik kies {l} want het adres klopt niet", "{l}"],
+)  # fmt: skip
+def test_a_letter_with_a_reason_is_that_answer(template: str) -> None:
+    chat = at_question("choice")
+    question, _ = current(chat.state, chat.ctx.catalogue)
+    right = next(i for i, c in enumerate(question.choices) if c.correct)
+    letter = "abcd"[right]
+    first = chat.state["first"]
+    typed = template.format(L=letter.upper(), l=letter)
+    assert flow.understands(chat.state, typed, chat.ctx)
+    chat.type(typed)
+    assert chat.state["first"] == first + 1, chat.said()
+
+
+def test_a_letter_inside_a_sentence_or_two_letters_is_no_answer() -> None:
+    chat = at_question("choice")
+    assert flow._letter("ik heb a en b gedaan", 4) is None
+    assert flow._letter("a en b", 4) is None
+    assert flow._letter("B bellen", 4) == 1
+    assert not flow.understands(chat.state, "wat is phishing eigenlijk", chat.ctx)
+
+
+@pytest.mark.parametrize(
+    "typed", ["weet ik niet", "k weet het nie", "geen idee", "ik weet het echt niet", "idk"]
+)
+def test_not_knowing_skips(typed: str) -> None:
+    chat = at_question("choice")
+    position = chat.state["q"]
+    assert flow.understands(chat.state, typed, chat.ctx)
+    chat.type(typed)
+    assert chat.state["skipped"] == 1 and chat.state["q"] == position + 1, chat.said()
+
+
+def test_true_or_false_with_a_reason() -> None:
+    chat = at_question("true_false")
+    question, part = current(chat.state, chat.ctx.catalogue)
+    first = chat.state["first"]
+    right = "waar" if question.statements[part].correct else "niet waar"
+    chat.type(f"{right}, want dat zie je aan de afzender")
+    assert chat.state["first"] == first + 1, chat.said()
+
+
 def test_an_order_question_can_be_typed_step_by_step_by_letter() -> None:
     chat = at_question("order")
     first = chat.state["first"]
