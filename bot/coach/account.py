@@ -49,16 +49,15 @@ async def login(request: Request) -> Response:
         return PlainTextResponse("CSRF token missing or wrong", status_code=403)
     email, password = str(form.get("email", ""))[:254], str(form.get("password", ""))
     attempt = login_guard.attempt(request, email)
-    # Refused without looking at the password, and not counted: the block is the longest wait.
-    wait = await run_db(throttle.wait, attempt.keys)
-    if wait > 0:
-        return login_form(request, 429, "too_many", wait)
+    # Counted before the password is checked; refused while blocked, without checking it.
+    admission = await run_db(throttle.admit, attempt.buckets)
+    if admission.wait > 0:
+        return login_form(request, 429, "too_many", admission.wait)
     coach = await run_db(coaches.authenticate, email, password)
     if coach is None:
-        await run_db(throttle.failed, attempt.buckets)
         await run_db(coaches.audit, None, "login_failed", None, {})
         return login_form(request, 401, "wrong")
-    await run_db(throttle.succeeded, attempt.clears)
+    await run_db(throttle.forgive, admission, attempt.clears)
     token, _csrf = await run_db(coaches.create_session, coach.id)
     await run_db(coaches.audit, coach.id, "login", f"coach:{coach.id}", {})
     response = RedirectResponse(auth.local_path(str(form.get("next", ""))), status_code=303)

@@ -157,10 +157,6 @@ class Attempt:
     buckets: tuple[tuple[str, Limit], ...]
     clears: tuple[str, ...]
 
-    @property
-    def keys(self) -> list[str]:
-        return [key for key, _ in self.buckets]
-
 
 def attempt(request: Request, email: str) -> Attempt:
     device = trusted_device(request, email)

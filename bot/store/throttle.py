@@ -4,6 +4,8 @@ Each counter (a *bucket*) has a :class:`Limit`: a few failures are free, then ev
 further failure blocks the bucket for a while, twice as long each time up to a cap.
 A bucket without a failure for ``FORGET`` starts again from zero. Attempts refused
 while a bucket is blocked are not counted, so the cap really is the longest wait.
+An attempt is counted when it is let in, before the password is checked
+(:func:`admit`), and forgiven when the password was right (:func:`forgive`).
 
 The table cannot grow without bound: rows nobody needs any more (quiet for longer
 than ``FORGET`` and not blocked) go on every write, and beyond
@@ -13,10 +15,10 @@ than ``FORGET`` and not blocked) go on every write, and beyond
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import case, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import session_scope
@@ -43,55 +45,105 @@ class Limit:
         return min(self.cap, self.first * 2 ** min(failures - self.free, 32))
 
 
-def wait(keys: Iterable[str], now: datetime | None = None) -> float:
-    """Seconds until every one of these buckets allows an attempt (0: now)."""
-    now = now or utcnow()
-    with session_scope() as session:
-        ends = session.execute(
-            select(LoginThrottle.blocked_until).where(LoginThrottle.key.in_(list(keys)))
-        ).scalars()
-        waits = [(aware(end) - now).total_seconds() for end in ends if end is not None]
-    return max([0.0, *waits])
+@dataclass(frozen=True)
+class Admission:
+    """The answer to an attempt: refused for ``wait`` seconds, or let in (``wait`` 0).
+
+    A let-in attempt is already counted as a failure; ``blocks`` holds the block each
+    bucket got from it, so :func:`forgive` can take it back when the password was right.
+    """
+
+    wait: float
+    blocks: dict[str, datetime | None] = field(default_factory=dict)
 
 
-def failed(buckets: Iterable[tuple[str, Limit]], now: datetime | None = None) -> float:
-    """Count a failure in each bucket; returns the longest block it started (seconds)."""
-    now, buckets = now or utcnow(), list(buckets)
+class _Refused(Exception):
+    def __init__(self, wait: float) -> None:
+        self.wait = wait
+
+
+def admit(buckets: Iterable[tuple[str, Limit]], now: datetime | None = None) -> Admission:
+    """Let an attempt in only when no bucket is blocked, and count it in the same step.
+
+    Counting before the password is checked, in one transaction that writes first
+    (a row lock on PostgreSQL, the write lock on SQLite), means parallel guesses
+    cannot all pass the check before the first failure is written.
+    """
+    now, buckets = now or utcnow(), sorted(buckets, key=lambda bucket: bucket[0])
     try:
-        longest = _count(buckets, now)
-    except IntegrityError:  # another replica created one of the rows at the same moment
-        longest = _count(buckets, now)
+        try:
+            blocks = _admit(buckets, now)
+        except IntegrityError:  # another replica created one of the rows at the same moment
+            blocks = _admit(buckets, now)
+    except _Refused as refused:
+        return Admission(refused.wait)
     prune(now)
-    return longest
+    return Admission(0.0, blocks)
 
 
-def _count(buckets: list[tuple[str, Limit]], now: datetime) -> float:
-    longest = 0.0
+def _admit(buckets: list[tuple[str, Limit]], now: datetime) -> dict[str, datetime | None]:
+    blocks: dict[str, datetime | None] = {}
+    table = LoginThrottle.__table__
     with session_scope() as session:
         # One order for every caller, so two replicas never lock the rows crosswise.
-        for key, limit in sorted(buckets, key=lambda bucket: bucket[0]):
-            row = session.execute(
-                select(LoginThrottle).where(LoginThrottle.key == key).with_for_update()
-            ).scalar_one_or_none()
-            if row is None:
-                row = LoginThrottle(key=key, failures=0, last_failure_at=now)
-                session.add(row)
-            elif now - (aware(row.last_failure_at) or now) > FORGET:
-                row.failures = 0
-            row.failures += 1
-            row.last_failure_at = now
-            block = limit.block(row.failures)
+        for key, limit in buckets:
+            counted = session.execute(
+                table.update()
+                .where(table.c.key == key)
+                .where(or_(table.c.blocked_until.is_(None), table.c.blocked_until <= now))
+                .values(
+                    failures=case(
+                        (table.c.last_failure_at < now - FORGET, 1),
+                        else_=table.c.failures + 1,
+                    ),
+                    last_failure_at=now,
+                )
+            ).rowcount
+            if not counted:
+                end = session.execute(
+                    select(table.c.blocked_until).where(table.c.key == key)
+                ).first()
+                if end is not None:  # the row is there, so it is blocked: undo, refuse
+                    raise _Refused((aware(end[0]) - now).total_seconds())
+                session.execute(table.insert().values(key=key, failures=1, last_failure_at=now))
+            failures = session.execute(
+                select(table.c.failures).where(table.c.key == key)
+            ).scalar_one()
+            block = limit.block(failures)
+            blocks[key] = now + block if block is not None else None
             if block is not None:
-                row.blocked_until = now + block
-                longest = max(longest, block.total_seconds())
-            session.flush()
-    return longest
+                session.execute(
+                    table.update().where(table.c.key == key).values(blocked_until=blocks[key])
+                )
+    return blocks
 
 
-def succeeded(keys: Iterable[str]) -> None:
-    """Forget these buckets (the account's and the device's after a correct password)."""
+def clear(keys: Iterable[str]) -> None:
+    """Forget these buckets altogether."""
     with session_scope() as session:
         session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(list(keys))))
+
+
+def forgive(admission: Admission, clear: Iterable[str] = ()) -> None:
+    """The password was right: take the attempt's count back, and forget ``clear``."""
+    clear = set(clear)
+    table = LoginThrottle.__table__
+    with session_scope() as session:
+        session.execute(table.delete().where(table.c.key.in_(clear)))
+        for key, block in admission.blocks.items():
+            if key in clear:
+                continue
+            session.execute(
+                table.update()
+                .where(table.c.key == key, table.c.failures > 0)
+                .values(failures=table.c.failures - 1)
+            )
+            if block is not None:  # unless a later failure has set another block since
+                session.execute(
+                    table.update()
+                    .where(table.c.key == key, table.c.blocked_until == block)
+                    .values(blocked_until=None)
+                )
 
 
 def prune(now: datetime | None = None, max_rows: int | None = None) -> int:
