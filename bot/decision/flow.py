@@ -601,7 +601,10 @@ def _named_option(code: str, words: str, ids: list[str], ctx: Context) -> Option
         return None
     listed = [ctx.catalogue.get(i) for i in ids]
     choices = [(o.id, o.title, o.keywords) for o in listed]
-    found = understand.match_choice(words, choices)
+    # "de tweede, want dat is dichtbij": the answer before its reason counts too.
+    found = understand.match_choice(words, choices) or understand.match_choice(
+        understand.first_clause(words), choices
+    )
     if found is None:  # a name from the whole catalogue ("toch vrijwilligerswerk")
         every = [(o.id, o.title, o.keywords) for o in ctx.catalogue.options]
         found = understand.match_choice(words, every) if not _is_ordinal_only(words) else None
@@ -685,8 +688,12 @@ def _on_decide(turn: Turn, code: str, words: str, intent: str | None, ctx: Conte
         return True
     if nav in ("not_yet", "coach", "later"):
         return _on_not_yet(turn, nav if nav != "not_yet" else "", words, intent, ctx, enter=True)
-    asks_more = code.startswith("more:") or nav == "more"
-    option = _named_option(code, words, state.get("offered") or [], ctx)
+    asks_more = code.startswith("more:") or nav == "more" or understand.asks_about(words)
+    offered = state.get("offered") or []
+    option = _named_option(code, words, offered, ctx)
+    if option is None and asks_more and words:  # "wat is er minder goed aan de eerste?"
+        index = understand.mentioned_choice(words, len(offered))
+        option = ctx.catalogue.get(offered[index]) if index is not None else None
     if option is None:
         return False
     if asks_more:

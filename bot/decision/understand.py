@@ -350,6 +350,60 @@ def phrase_command(text: str, commands: Sequence[tuple[str, Sequence[str]]]) -> 
     return names[0] if len(names) == 1 else None
 
 
+# Asking about an option rather than choosing it: "wat is er minder goed aan de eerste?".
+QUESTION_WORDS: frozenset[str] = _words_of(
+    "wat wie waarom hoe hoelang hoeveel welke wanneer waar kan kun kunt mag moet krijg is zijn "
+    "heb heeft betekent vertel leg"
+)
+ASPECTS: tuple[str, ...] = (
+    "minder goed", "nadeel", "nadelen", "minpunt", "minpunten", "voordeel", "voordelen",
+    "pluspunt", "pluspunten", "hoe lang", "hoelang", "wie helpt", "voorwaarden", "meer over",
+    "uitleg",
+)  # fmt: skip
+# "ik kies de eerste, daar verdien ik meer": a choice with a reason, not a question.
+CHOOSING: tuple[str, ...] = ("kies", "ik kies", "neem", "ik neem", "doe maar", "ga voor", "wordt")
+
+
+# What people put after their answer: "de tweede, want dichtbij", "A want het adres...".
+_REASON = re.compile(r"[,.;:!?(]|\s-\s|\b(want|omdat|denk|lijkt|toch|dus|volgens|because)\b")
+
+
+def first_clause(text: str) -> str:
+    """The answer before its reason: "niet waar, want het adres klopt niet" -> "niet waar"."""
+    match = _REASON.search(text[:MAX_CHARS].lower())
+    return text[: match.start()].strip() if match and match.start() > 0 else text
+
+
+def mentioned_choice(text: str, count: int) -> int | None:
+    """The 0-based choice an ordinal anywhere in a question points at ("... aan de eerste?")."""
+    words = _words(text)
+    for i, word in enumerate(words):
+        number = ORDINALS.get(word)
+        if number is None and i > 0 and words[i - 1] in CHOICE_MARKERS and word.isdigit():
+            number = int(word)
+        if number is not None:
+            index = number - 1 if number > 0 else count + number
+            return index if 0 <= index < count else None
+    return None
+
+
+def asks_about(text: str) -> bool:
+    """Whether a message asks something about an option instead of choosing it.
+
+    "wat is er minder goed aan de eerste?", "hoe lang duurt de tweede", "nadelen van de
+    derde": a question mark, a leading question word, or an aspect of an option, unless
+    the message says it chooses ("ik kies de eerste, wat is de duur" still asks: "?").
+    """
+    words = _words(text)
+    if not words:
+        return False
+    if "?" in text[:MAX_CHARS]:
+        return True
+    if match_terms(text, [("choose", CHOOSING)]):
+        return False
+    return words[0] in QUESTION_WORDS or bool(match_terms(text, [("aspect", ASPECTS)]))
+
+
 def yes_no(text: str) -> bool | None:
     """True for a yes ("ja hoor", "klopt", "👍"), False for a no ("nee", "neen", "klopt niet").
 

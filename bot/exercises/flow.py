@@ -388,23 +388,15 @@ def _says(words: str, phrases: tuple[str, ...]) -> bool:
     return understand.phrase_command(words, (("yes", phrases),)) is not None
 
 
-# What people put after their answer: "A want het adres klopt niet", "b, omdat...".
-_REASON = re.compile(r"[,.;:!?(-]|\b(want|omdat|denk|lijkt|toch|dus|is|volgens|because)\b")
-_LETTER_LEAD = ("antwoord", "optie", "ik", "denk", "kies", "het", "is", "wordt", "doe", "maar")
-
-
-def _first_clause(words: str) -> str:
-    """The answer before its reason: "niet waar, want het adres klopt niet" -> "niet waar"."""
-    match = _REASON.search(words.lower())
-    return words[: match.start()].strip() if match and match.start() > 0 else words
-
-
 def is_stop(words: str) -> bool:
     return _says(words, STOP)
 
 
 def is_skip(words: str) -> bool:
     return _says(words, SKIP)
+
+
+_LETTER_LEAD = ("antwoord", "optie", "ik", "denk", "kies", "het", "is", "wordt", "doe", "maar")
 
 
 def _letter(words: str, count: int) -> int | None:
@@ -602,7 +594,8 @@ def _given(state: State, question: Question, code: str, words: str) -> int | boo
     if question.type == "true_false":
         if code in ("yes", "no"):
             return code == "yes"
-        for said in dict.fromkeys((words, _first_clause(words))):  # the whole, then the lead
+        # the whole message, then the answer before its reason
+        for said in dict.fromkeys((words, understand.first_clause(words))):
             if _says(said, FALSE_WORDS):
                 return False
             if _says(said, TRUE_WORDS):

@@ -444,6 +444,22 @@ def test_more_at_decide_keeps_the_step() -> None:
     assert "Minder goed:" in text_of(turn.say)
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["wat is er minder goed aan de eerste?", "hoe lang duurt de eerste", "nadelen van de 1e",
+     "en de eerste, wat is daar slecht aan?", "is de eerste betaald?"],
+)  # fmt: skip
+def test_a_question_about_an_option_answers_it_and_chooses_nothing(typed: str) -> None:
+    chat = Chat()
+    for code in ("goal:work", "done", "done"):
+        chat.press(code)
+    turn = chat.type(typed)
+    assert chat.step == "decide" and chat.state["choice"] is None, text_of(turn.say)
+    assert "Minder goed:" in text_of(turn.say)
+    chat.type("doe maar de eerste, want dat is dichtbij")
+    assert chat.state["choice"] == chat.state["offered"][0]
+
+
 # --------------------------------------------------------------------------- preferences
 
 
