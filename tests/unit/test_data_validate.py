@@ -20,7 +20,7 @@ EXTERNAL = re.compile(r"The intent 'EXTERNAL_\w+' is listed in the domain file, 
 # Set only by a deterministic NLU component (bot/nlp/age_component.py), never learned.
 # (bot/nlp/crisis_component.py sets distress, bot/nlp/guard_component.py inform_region.)
 COMPONENT_SET = re.compile(
-    r"The intent '(inform_age|distress|inform_region|other_language)' is listed in the domain "
+    r"The intent '(inform_age|distress|inform_region|menu|other_language)' is listed in the domain "
     r"file, but is not"
 )
 # Dispatched by Rasa's two-stage fallback, and by our form question actions

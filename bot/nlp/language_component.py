@@ -1,0 +1,65 @@
+"""Rasa NLU component: a message in another language becomes `other_language`.
+
+Deterministic, like the crisis safety net (bot/nlp/crisis_component.py): the
+classifier only knows Dutch, and would map "I need a job" to some Dutch intent or a
+fallback answered in Dutch. bot/languages.py decides, for precision: a Dutch or
+Flemish message is never taken for another language. The code (ISO 639-1) goes into
+the parse data as ``language``; actions/languages.py answers in that language.
+
+Placed after the intent guard in config.yml, before the FallbackClassifier: a crisis
+(also in English), distress, a stated age and a button payload are never overridden.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot import languages
+
+OTHER_LANGUAGE = "other_language"
+LANGUAGE_KEY = "language"
+NEVER_OVERRIDE = {"crisis", "distress", "inform_age"}
+
+
+def other_language(text: str, intent: str | None) -> str | None:
+    """The language code to answer in, or None to keep the intent."""
+    if text.startswith("/") or intent in NEVER_OVERRIDE:
+        return None
+    return languages.detect(text)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class LanguageSwitch(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageSwitch:
+        # Load the models (seconds) and check the content at start-up, not on a message.
+        languages.detector()
+        languages.answers()
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = (message.get(INTENT) or {}).get("name")
+            code = other_language(message.get(TEXT) or "", intent)
+            if code is None:
+                continue
+            found = {"name": OTHER_LANGUAGE, "confidence": 1.0}
+            # Alone in the ranking, so the FallbackClassifier does not call it ambiguous.
+            message.set(INTENT, found, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [found], add_to_output=True)
+            message.set(LANGUAGE_KEY, code, add_to_output=True)
+            message.set("language_switch", {"classifier_intent": intent}, add_to_output=True)
+        return messages
