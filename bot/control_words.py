@@ -22,8 +22,28 @@ STOP: tuple[str, ...] = (
     "genoeg voor vandaag", "genoeg zo", "annuleer", "annuleren", "cancel", "exit", "quit",
 )  # fmt: skip
 
+# Leave what we are doing (kept) and show the menu.
+MENU: tuple[str, ...] = (
+    "menu", "menuu", "het menu", "hoofdmenu", "naar het menu", "terug naar het menu",
+    "terug naar menu", "naar menu", "toon menu", "toon het menu", "laat het menu zien",
+    "menu zien", "startscherm",
+)  # fmt: skip
+# Say the question again, in simpler words.
+NOT_UNDERSTOOD: tuple[str, ...] = (
+    "ik snap het niet", "snap het niet", "ik snap er niks van", "ik snap er niets van",
+    "ik begrijp het niet", "begrijp het niet", "ik begrijp je niet", "ik snap je niet",
+    "ik versta het niet", "snappie nie", "huh", "hä", "wablief", "wa zegde",
+)  # fmt: skip
+# What can I do here: the capabilities, and the question again inside a journey.
+HELP: tuple[str, ...] = ("help", "hulp", "help me", "helpen", "help aub", "hulp aub", "helpp")
+
 # (intent, phrases): the intent a control word stands for.
-CONTROL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (("pause", STOP),)
+CONTROL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("pause", STOP),
+    ("menu", MENU),
+    ("not_understood", NOT_UNDERSTOOD),
+    ("ask_capabilities", HELP),
+)
 
 
 def control_intent(text: str) -> str | None:

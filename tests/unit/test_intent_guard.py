@@ -1,4 +1,5 @@
-"""Erasure only after it is asked for in so many words; control words never reach it.
+"""The intent guard: control words first, erasure only when asked in so many words, a no
+to a coach respected, a move heard.
 
 The cases are typed the way people type: Flemish, chat spelling, typos, reasons.
 """
@@ -164,3 +165,30 @@ def test_no_move_no_region(text: str) -> None:
     from bot.regions import stated_region
 
     assert stated_region(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("menu", "menu"),
+        ("terug naar het menu", "menu"),
+        ("Menu!", "menu"),
+        ("ik snap het niet", "not_understood"),
+        ("k snap het nie", "not_understood"),
+        ("huh?", "not_understood"),
+        ("help", "ask_capabilities"),
+        ("help!!", "ask_capabilities"),
+    ],
+)
+def test_control_words_in_every_state(text: str, intent: str) -> None:
+    assert control_intent(text) == intent
+    assert guarded_intent(text, "inform") == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["wat is het menu vandaag", "menukaart", "ik heb hulp nodig met mijn cv",
+     "ik snap het niet, wat bedoel je met adres"],
+)  # fmt: skip
+def test_words_around_a_control_word_make_it_a_sentence(text: str) -> None:
+    assert control_intent(text) is None
