@@ -21,16 +21,49 @@ REGIONS = ("nl_NL", "nl_BE")
 DEFAULT_REGION = "nl_NL"
 
 
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def private_dir(path: Path) -> Path:
+    """A folder only this user may enter: secrets and logs sit in it."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    path.chmod(PRIVATE_DIR_MODE)
+    return path
+
+
+def private_file(path: Path, flags: int = os.O_WRONLY | os.O_CREAT | os.O_APPEND) -> int:
+    """Open a file readable by this user only; one that existed is made so too.
+
+    Created with the mode (no moment in which another user could open it), and
+    chmod-ed when it was already there from an earlier, laxer version.
+    """
+    fd = os.open(path, flags, PRIVATE_FILE_MODE)
+    os.fchmod(fd, PRIVATE_FILE_MODE)
+    return fd
+
+
 def _secret(name: str) -> str:
-    """Read a secret from the environment, or a generated local one for development."""
+    """Read a secret from the environment, or a generated local one for development.
+
+    Written to a private temporary file, then linked into place: two processes
+    starting at once agree on one value, and none ever reads a half-written file.
+    """
     value = os.environ.get(name)
     if value:
         return value
-    path = VAR_DIR / "secrets" / name.lower()
+    path = private_dir(VAR_DIR / "secrets") / name.lower()
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+        draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        with os.fdopen(private_file(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL), "w") as file:
+            file.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process was first: use its value
+        finally:
+            draft.unlink()
+    path.chmod(PRIVATE_FILE_MODE)
     return path.read_text().strip()
 
 
@@ -39,6 +72,10 @@ class Settings:
     database_url: str
     pseudonym_key: str
     rasa_api_token: str
+    # Shared secret Rasa sends to the action server (action_endpoint `token`).
+    action_server_token: str
+    # Where Rasa and the action server listen: loopback unless a container needs more.
+    bind_host: str
     rasa_port: int
     action_port: int
     web_port: int
@@ -76,6 +113,8 @@ def settings() -> Settings:
         database_url=os.environ.get("DATABASE_URL", default_db),
         pseudonym_key=_secret("WERKMAATJE_PSEUDONYM_KEY"),
         rasa_api_token=_secret("RASA_API_TOKEN"),
+        action_server_token=_secret("ACTION_SERVER_TOKEN"),
+        bind_host=os.environ.get("BIND_HOST", "127.0.0.1"),
         rasa_port=rasa_port,
         action_port=int(os.environ.get("ACTION_PORT", "5055")),
         web_port=web_port,

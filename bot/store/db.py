@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import create_engine, event
@@ -16,7 +17,7 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot.config import settings
+from bot.config import PRIVATE_FILE_MODE, private_file, settings
 from bot.store.backoff import Backoff
 
 T = TypeVar("T")
@@ -53,6 +54,8 @@ def pooled_engine(url: str | URL, future: bool = True) -> Engine:
     url = make_url(url)
     if url.drivername.startswith("sqlite"):
         in_memory = url.database in (None, "", ":memory:")
+        if not in_memory:
+            _private_sqlite_file(url.database)
         engine = create_engine(
             url,
             future=future,
@@ -70,6 +73,24 @@ def pooled_engine(url: str | URL, future: bool = True) -> Engine:
     )
     event.listen(engine, "do_connect", _connect_patiently)
     return engine
+
+
+def _private_sqlite_file(database: str) -> None:
+    """Create the SQLite file private (0600) before SQLite does, or make it so.
+
+    It holds every conversation. SQLite gives its -wal and -shm files the mode of
+    the database file, so they follow. Alembic's migrations come through here too.
+    """
+    if database.startswith("file:"):
+        return  # a URI: SQLite opens it with its own options
+    path = Path(database)
+    if not path.parent.is_dir():
+        return  # SQLite says so in its own words
+    os.close(private_file(path, os.O_RDONLY | os.O_CREAT))
+    for companion in ("-wal", "-shm", "-journal"):  # left from before, maybe laxer
+        other = path.with_name(path.name + companion)
+        if other.exists():
+            other.chmod(PRIVATE_FILE_MODE)
 
 
 def _connect_patiently(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
