@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.config import CONTENT_DIR, PROJECT_ROOT, VAR_DIR, settings
-from bot.services import MODEL, VENV_BIN, action_server, all_services, running, service_env
+from bot.config import CONTENT_DIR, PROJECT_ROOT, VAR_DIR, private_dir, private_file, settings
+from bot.services import LAUNCH, MODEL, action_server, all_services, running, service_env
 
 CHAT_HELP = """
 Werkmaatje is running.
@@ -106,9 +106,8 @@ def scheduled_retention() -> Iterator[None]:
     if hours <= 0:
         yield
         return
-    log_path = VAR_DIR / "logs" / "retention.log"
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("ab") as log:
+    log_path = private_dir(VAR_DIR / "logs") / "retention.log"
+    with open(private_file(log_path), "ab") as log:
         child = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "retention", "--every", str(hours)],
             cwd=PROJECT_ROOT,
@@ -169,7 +168,7 @@ def add_retention_command(commands: argparse._SubParsersAction) -> None:
 
 def shell() -> int:
     with running([action_server()]):
-        command = [str(VENV_BIN / "rasa"), "shell", "--model", str(MODEL)]
+        command = [*LAUNCH, "rasa", "shell", "--model", str(MODEL)]
         return subprocess.call([*command, "--endpoints", "endpoints.yml"], env=service_env())
 
 

@@ -12,9 +12,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.config import PROJECT_ROOT, VAR_DIR, settings
+from bot.config import PRIVATE_DIR_MODE, PROJECT_ROOT, VAR_DIR, private_dir, private_file, settings
 
 VENV_BIN = Path(sys.executable).parent
+LOG_DIR = VAR_DIR / "logs"
+# Rasa and the action server start through bot.launch: secrets stay off their
+# command lines (ps), and they listen on BIND_HOST (loopback unless set).
+LAUNCH = [sys.executable, "-m", "bot.launch"]
 # WERKMAATJE_MODEL: another trained model, e.g. a test run of a work in progress.
 MODEL = Path(os.environ.get("WERKMAATJE_MODEL", PROJECT_ROOT / "models" / "werkmaatje.tar.gz"))
 
@@ -30,18 +34,19 @@ class Service:
     env: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.log_path = VAR_DIR / "logs" / f"{self.name}.log"
+        self.log_path = LOG_DIR / f"{self.name}.log"
 
     def start(self, env: dict[str, str]) -> None:
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=PROJECT_ROOT,
-            env={**env, **self.env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        """Start the process; its log is private (it may hold what users typed)."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+        with open(private_file(self.log_path), "ab") as log:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=PROJECT_ROOT,
+                env={**env, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
 
     def healthy(self) -> bool:
         try:
@@ -63,13 +68,19 @@ class Service:
                 self.process.kill()
 
 
+def local_address(host: str) -> str:
+    """Where this machine reaches a server that listens on ``host``."""
+    return "127.0.0.1" if host in ("", "0.0.0.0", "::", "localhost") else host
+
+
 def action_server(port: int | None = None, name: str = "actions") -> Service:
     """The action server; ``port`` and ``name`` for one of several replicas."""
-    port = port or settings().action_port
+    config = settings()
+    port = port or config.action_port
     return Service(
         name,
-        [str(VENV_BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", str(port)],
-        f"http://localhost:{port}/health",
+        [*LAUNCH, "actions", "--actions", "actions", "--port", str(port)],
+        f"http://{local_address(config.bind_host)}:{port}/health",
     )
 
 
@@ -79,26 +90,29 @@ def rasa_server(
     port: int | None = None,
     name: str = "rasa",
 ) -> Service:
-    """The Rasa server; ``port`` and ``name`` for one of several replicas."""
-    port = port or settings().rasa_port
+    """The Rasa server; ``port`` and ``name`` for one of several replicas.
+
+    The launcher adds the API token and the interface (not on the command line).
+    """
+    config = settings()
+    port = port or config.rasa_port
     return Service(
         name,
         [
-            str(VENV_BIN / "rasa"),
+            *LAUNCH,
+            "rasa",
             "run",
             "--model",
             str(model),
             "--port",
             str(port),
             "--enable-api",
-            "--auth-token",
-            settings().rasa_api_token,
             "--credentials",
             "credentials.yml",
             "--endpoints",
             str(endpoints),
         ],
-        f"http://localhost:{port}/",
+        f"http://{local_address(config.bind_host)}:{port}/",
     )
 
 
@@ -120,6 +134,8 @@ def service_env() -> dict[str, str]:
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     env.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    # endpoints.yml reads the action server's port from here.
+    env.setdefault("ACTION_PORT", str(settings().action_port))
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")]))
     return env
 
@@ -139,6 +155,7 @@ def _lost_its_port(service: Service) -> bool:
 def running(services: list[Service], timeout: float = 240) -> Iterator[list[Service]]:
     """Start the services, wait until each answers its health check, stop them after."""
     env = service_env()
+    private_dir(LOG_DIR)
     busy = [service.health_url for service in services if service.healthy()]
     if busy:
         raise RuntimeError(f"Something already answers on {busy}: stop it first.")
