@@ -3,8 +3,10 @@
 Everything on loopback, from Debian's packages, under ``PROD_DIR`` (``var/prod``):
 a PostgreSQL cluster of its own (tracker store and our tables), Redis for
 Rasa's lock store, two Rasa replicas, two action servers, the web app once, and
-nginx in front. The same code starts the profile for the tests in
-``tests/production``. See docs/deployment.md.
+nginx in front. Only nginx's public ports are meant to be exposed: they pass the
+chat channels and the web app, never Rasa's model-management API; the web app
+reaches Rasa's API through an internal nginx port. The same code starts the
+profile for the tests in ``tests/production``. See docs/deployment.md.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from bot.config import PROJECT_ROOT, VAR_DIR, _secret
+from bot.config import PROJECT_ROOT, VAR_DIR, _secret, private_file
 from bot.services import (
     VENV_BIN,
     Service,
@@ -77,8 +79,9 @@ class ProdConfig:
 
     dir: Path
     host: str  # the name browsers and users use in URLs
-    public_port: int  # nginx → Rasa replicas (REST, Telegram, socket.io, API)
+    public_port: int  # nginx → Rasa replicas: the chat channels (Telegram, socket.io)
     web_public_port: int  # nginx → web app
+    api_port: int  # nginx → Rasa's HTTP API for the web app (internal)
     actions_port: int  # nginx → action servers (internal)
     rasa_ports: tuple[int, ...]
     action_ports: tuple[int, ...]
@@ -86,6 +89,8 @@ class ProdConfig:
     pg_port: int
     redis_port: int
     pg_bin: Path
+    # The REST channel trusts any sender id: off on the public port unless asked for.
+    public_rest: bool = False
 
     @classmethod
     def from_env(cls) -> ProdConfig:
@@ -95,6 +100,7 @@ class ProdConfig:
             host=env("PROD_HOST", "localhost"),
             public_port=int(env("PROD_PORT", "28000")),
             web_public_port=int(env("PROD_WEB_PORT", "28080")),
+            api_port=int(env("PROD_API_PORT", "25000")),
             actions_port=int(env("PROD_ACTIONS_PORT", "25050")),
             rasa_ports=_ports(env("PROD_RASA_PORTS", "25005,25006")),
             action_ports=_ports(env("PROD_ACTION_PORTS", "25055,25056")),
@@ -102,6 +108,7 @@ class ProdConfig:
             pg_port=int(env("PROD_PG_PORT", "25432")),
             redis_port=int(env("PROD_REDIS_PORT", "26379")),
             pg_bin=Path(env("PROD_PG_BIN", str(_newest_pg_bin()))),
+            public_rest=env("PROD_PUBLIC_REST", "0") == "1",
         )
 
     @property
@@ -111,6 +118,30 @@ class ProdConfig:
     @property
     def web_url(self) -> str:
         return f"http://{self.host}:{self.web_public_port}"
+
+    @property
+    def api_url(self) -> str:
+        """Rasa's HTTP API through nginx's internal port (loopback only)."""
+        return f"http://127.0.0.1:{self.api_port}"
+
+
+def nginx_conf(config: ProdConfig, logs: Path) -> str:
+    """nginx's configuration for this profile, from bot/deploy/nginx.conf.j2."""
+    template = jinja2.Template(TEMPLATE.read_text(), keep_trailing_newline=True)
+    return template.render(
+        run_dir=config.dir / "nginx",
+        log_dir=logs,
+        listen="127.0.0.1",
+        public_port=config.public_port,
+        web_public_port=config.web_public_port,
+        api_port=config.api_port,
+        actions_port=config.actions_port,
+        rasa_ports=config.rasa_ports,
+        action_ports=config.action_ports,
+        web_port=config.web_port,
+        route_cookie=ROUTE_COOKIE,
+        public_rest=config.public_rest,
+    )
 
 
 class RedisService(Service):
@@ -150,11 +181,6 @@ class Profile:
             rasa_server(endpoints=self.endpoints, port=port, name=f"rasa-{i}")
             for i, port in enumerate(c.rasa_ports, 1)
         ]
-        # Loopback only: nginx is the one way in.
-        for server in self.rasa:
-            server.command += ["--interface", "127.0.0.1"]
-        for server in self.actions:
-            server.env["SANIC_HOST"] = "127.0.0.1"
         self.web = web_server(c.web_port)
         self.nginx = Service(
             "nginx",
@@ -184,8 +210,10 @@ class Profile:
         web_origins = {c.web_url, f"http://127.0.0.1:{c.web_public_port}"}
         return {
             "DATABASE_URL": self.database_url,
-            # Through nginx: the web app reads histories from any replica.
-            "RASA_PORT": str(c.public_port),
+            # Loopback only, whatever BIND_HOST says: nginx is the one way in.
+            "BIND_HOST": "127.0.0.1",
+            # Through nginx's internal port: the web app reads histories from any replica.
+            "RASA_PORT": str(c.api_port),
             "PUBLIC_RASA_URL": c.public_url,
             "PUBLIC_WEB_URL": c.web_url,
             "WEBCHAT_ORIGINS": os.environ.get("WEBCHAT_ORIGINS", ",".join(sorted(web_origins))),
@@ -231,7 +259,8 @@ class Profile:
         for folder in (self.logs, c.dir / "redis", c.dir / "nginx"):
             folder.mkdir(parents=True, exist_ok=True)
         endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())
-        endpoints["action_endpoint"] = {"url": f"http://127.0.0.1:{c.actions_port}/webhook"}
+        # The token stays "${ACTION_SERVER_TOKEN}": Rasa reads it from its environment.
+        endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{c.actions_port}/webhook"
         endpoints["lock_store"] = {
             "type": LOCK_STORE,
             "url": "127.0.0.1",
@@ -242,21 +271,11 @@ class Profile:
             "# Generated by `python -m bot.cli prod` (bot/deploy/profile.py).\n"
             + yaml.safe_dump(endpoints, sort_keys=False)
         )
-        template = jinja2.Template(TEMPLATE.read_text(), keep_trailing_newline=True)
-        self.nginx_conf.write_text(
-            template.render(
-                run_dir=c.dir / "nginx",
-                log_dir=self.logs,
-                listen="127.0.0.1",
-                public_port=c.public_port,
-                web_public_port=c.web_public_port,
-                actions_port=c.actions_port,
-                rasa_ports=c.rasa_ports,
-                action_ports=c.action_ports,
-                web_port=c.web_port,
-                route_cookie=ROUTE_COOKIE,
-            )
-        )
+        self.nginx_conf.write_text(nginx_conf(c, self.logs))
+        # nginx creates its logs 0644 and writes whole request lines (with ?token=)
+        # into the error log: created private here, it keeps them so.
+        for name in ("nginx-error.log", "nginx-access.log"):
+            os.close(private_file(self.logs / name))
 
     # ---- PostgreSQL: a cluster of its own, run by pg_ctl ----
 
@@ -317,7 +336,7 @@ class Profile:
     ) -> subprocess.CompletedProcess[str]:
         """``pg_ctl <action>`` on this cluster (tests restart it with this)."""
         log = self.logs / "postgresql.log"
-        log.touch()
+        os.close(private_file(log))
         self._owned_by_postgres(log)
         options = ["-o", f"-p {self.config.pg_port}"] if action in ("start", "restart") else []
         data = ["-D", str(self.pg_data), "-l", str(log)]
@@ -420,6 +439,8 @@ class Profile:
         return SUMMARY.format(
             public=c.public_url,
             web=c.web_url,
+            api=c.api_url,
+            rest=c.public_url if c.public_rest else c.api_url,
             rasa=rasa,
             actions=actions,
             actions_port=c.actions_port,
@@ -433,11 +454,12 @@ class Profile:
 
 SUMMARY = """
 Werkmaatje production profile is up (loopback).
-  REST:              {public}/webhooks/rest/webhook
+  REST:              {rest}/webhooks/rest/webhook
   Telegram webhook:  {public}/webhooks/telegram/webhook
   Web chat (widget): {web}/chat
   Coach dashboard:   {web}/coach/
   Rasa replicas:     127.0.0.1:{rasa}  (behind nginx {public}, socket.io sticky)
+  Rasa HTTP API:     {api}  (internal, for the web app; REST channel here)
   Action servers:    127.0.0.1:{actions}  (behind nginx 127.0.0.1:{actions_port})
   Web app:           127.0.0.1:{web_port}  (behind nginx {web})
   PostgreSQL:        127.0.0.1:{pg_port}, database werkmaatje ({pg_data})
