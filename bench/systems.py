@@ -22,6 +22,9 @@ from bot.config import PROJECT_ROOT
 from bot.deploy.profile import ProdConfig, Profile, missing_binaries
 
 RASA = str(Path(sys.executable).parent / "rasa")
+# Werkmaatje's servers start as `make run` starts them: token and interface added
+# in-process (bot/launch.py); the stock bot runs plain `rasa`.
+LAUNCH = [sys.executable, "-m", "bot.launch"]
 START_TIMEOUT_S = 300
 
 
@@ -150,8 +153,15 @@ class System:
         }
 
 
-def rasa_run(model: Path, port: int, endpoints: Path | None, cwd: Path, log: Path) -> Process:
-    command = [RASA, "run", "--model", str(model), "--port", str(port), "--enable-api"]
+def rasa_run(
+    model: Path,
+    port: int,
+    endpoints: Path | None,
+    cwd: Path,
+    log: Path,
+    rasa: tuple[str, ...] = (RASA,),
+) -> Process:
+    command = [*rasa, "run", "--model", str(model), "--port", str(port), "--enable-api"]
     if endpoints is not None:
         command += ["--endpoints", str(endpoints), "--credentials", "credentials.yml"]
     return Process("rasa", command, f"http://127.0.0.1:{port}/", cwd, log)
@@ -211,18 +221,26 @@ def werkmaatje(work: Path, rasa_port: int, action_port: int, train: bool) -> Sys
     elif not model.exists():
         raise SystemExit("No model: run `make train` first, or leave out --no-train.")
     endpoints = yaml.safe_load((PROJECT_ROOT / "endpoints.yml").read_text())
+    # Keeps the action server's token: "${ACTION_SERVER_TOKEN}", set by bot.launch.
     endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{action_port}/webhook"
     endpoints_file = work / "endpoints.yml"
     endpoints_file.write_text(yaml.safe_dump(endpoints))
     system.processes = [
         Process(
             "actions",
-            [RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)],
+            [*LAUNCH, "actions", "--actions", "actions", "--port", str(action_port)],
             f"http://127.0.0.1:{action_port}/health",
             PROJECT_ROOT,
             work / "werkmaatje-actions.log",
         ),
-        rasa_run(model, rasa_port, endpoints_file, PROJECT_ROOT, work / "werkmaatje-rasa.log"),
+        rasa_run(
+            model,
+            rasa_port,
+            endpoints_file,
+            PROJECT_ROOT,
+            work / "werkmaatje-rasa.log",
+            rasa=(*LAUNCH, "rasa"),
+        ),
     ]
     return system
 
@@ -270,6 +288,7 @@ def production(work: Path, port_base: int) -> ProfileSystem | None:
         dir=work / "prod",
         public_port=port_base + 100,
         web_public_port=port_base + 180,
+        api_port=port_base + 110,
         actions_port=port_base + 150,
         rasa_ports=(port_base + 105, port_base + 106),
         action_ports=(port_base + 155, port_base + 156),
@@ -282,7 +301,8 @@ def production(work: Path, port_base: int) -> ProfileSystem | None:
     (work / "prod").mkdir(parents=True, exist_ok=True)
     work.chmod(0o755)  # the cluster's files belong to user postgres
     (work / "prod").chmod(0o755)
-    system = ProfileSystem("werkmaatje prod profile", PROJECT_ROOT, config.public_port, {})
+    # REST through nginx's internal port: the public one leaves the REST channel off.
+    system = ProfileSystem("werkmaatje prod profile", PROJECT_ROOT, config.api_port, {})
     system.profile = Profile(config)
     system.tracker_port = config.rasa_ports[0]
     return system

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _endpoints() -> Path:
     config = yaml.safe_load((ROOT / "endpoints.yml").read_text())
-    config["action_endpoint"]["url"] = f"http://localhost:{settings().action_port}/webhook"
+    config["action_endpoint"]["url"] = f"http://127.0.0.1:{settings().action_port}/webhook"
     path = VAR_DIR / "endpoints.test.yml"
     path.write_text(yaml.safe_dump(config))
     return path

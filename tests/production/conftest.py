@@ -32,12 +32,16 @@ HTTP_TIMEOUT_S = 120  # a message may wait behind others of its conversation
 TEST_CONFIG = {
     "public_port": 28100,
     "web_public_port": 28180,
+    "api_port": 25100,
     "actions_port": 25150,
     "rasa_ports": (25105, 25106),
     "action_ports": (25155, 25156),
     "web_port": 25180,
     "pg_port": 25532,
     "redis_port": 25379,
+    # The tier chats over REST through the public port, as an integrator who turned
+    # it on (PROD_PUBLIC_REST=1); tests/security checks that it is off by default.
+    "public_rest": True,
 }
 
 
@@ -84,7 +88,7 @@ def say(base: str, sender: str, text: str) -> list[dict[str, Any]]:
 
 def tracker_events(profile: Profile, sender: str) -> list[dict[str, Any]]:
     response = requests.get(
-        f"{profile.config.public_url}/conversations/{sender}/tracker",
+        f"{profile.config.api_url}/conversations/{sender}/tracker",
         params={"token": settings().rasa_api_token},
         timeout=60,
     )

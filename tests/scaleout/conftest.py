@@ -52,7 +52,7 @@ def on_port(service: Service, name: str, port: int, health_path: str) -> Service
 def endpoints_file() -> Path:
     """The project's endpoints with our action server and Redis as Rasa's lock store."""
     config = yaml.safe_load((ROOT / "endpoints.yml").read_text())
-    config["action_endpoint"]["url"] = f"http://localhost:{ACTION_PORT}/webhook"
+    config["action_endpoint"]["url"] = f"http://127.0.0.1:{ACTION_PORT}/webhook"
     config["lock_store"] = {"type": "redis", "url": "127.0.0.1", "port": REDIS_PORT, "db": 0}
     path = VAR_DIR / "endpoints.scaleout.yml"
     path.write_text(yaml.safe_dump(config))
