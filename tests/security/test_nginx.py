@@ -20,7 +20,8 @@ from typing import ClassVar
 import pytest
 import requests
 
-from bot.deploy.profile import ProdConfig, nginx_conf
+from bot.config import settings
+from bot.deploy.profile import MissingBinary, ProdConfig, Profile, nginx_conf
 
 # Own ports: the fake upstream plays every Rasa replica and action server.
 PORTS = {"public_port": 28091, "web_public_port": 28092, "api_port": 28093, "actions_port": 28094}
@@ -121,6 +122,27 @@ def test_internal_ports_listen_on_loopback(tmp_path: Path) -> None:
     for name in ("api_port", "actions_port"):
         assert f"127.0.0.1:{PORTS[name]}" in blocks
     assert all(re.fullmatch(r"127\.0\.0\.1:\d+", listen) for listen in blocks)
+
+
+def test_the_profile_wires_loopback_launchers_and_the_token(tmp_path: Path) -> None:
+    """What `make prod` starts: no secret in a command line or a generated file."""
+    try:
+        profile = Profile(config(tmp_path))
+    except MissingBinary as missing:
+        pytest.skip(str(missing))
+    profile.write_files()
+    secrets = (settings().rasa_api_token, settings().action_server_token)
+    for service in [*profile.rasa, *profile.actions]:
+        assert service.command[1:3] == ["-m", "bot.launch"]
+        assert service.env["BIND_HOST"] == "127.0.0.1"
+        assert not any(secret in " ".join(service.command) for secret in secrets)
+    assert profile.web.env["RASA_PORT"] == str(PORTS["api_port"])  # nginx's internal port
+    endpoints = profile.endpoints.read_text()
+    assert "token: ${ACTION_SERVER_TOKEN}" in endpoints
+    assert f"url: http://127.0.0.1:{PORTS['actions_port']}/webhook" in endpoints
+    assert not any(secret in endpoints for secret in secrets)
+    for log in ("nginx-error.log", "nginx-access.log"):
+        assert oct((profile.logs / log).stat().st_mode & 0o777) == "0o600"
 
 
 # ---- real requests through nginx ----
