@@ -24,7 +24,7 @@ setup: $(VENV)/.installed $(SPACY_NL) $(MO) $(MEDIA) db $(MODEL)
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (rasa 3.6 does not run on 3.11)"; exit 1; }
 	test -x $(PY) || $(PYTHON310) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.9.5
+	$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.9
 	$(VENV)/bin/uv pip sync --python $(PY) requirements.lock
 	$(VENV)/bin/uv pip install --python $(PY) --no-deps -e .
 	touch $@
