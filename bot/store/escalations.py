@@ -21,7 +21,7 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.config import DEFAULT_REGION
-from bot.privacy.masking import mask
+from bot.privacy.masking import contains_identifier, mask
 from bot.store.db import session_scope
 from bot.store.jobseekers import row_for
 from bot.store.models import (
@@ -404,15 +404,15 @@ def resolve(escalation_id: int, viewer: Viewer) -> str:
 def clean_labels(raw: list[str]) -> list[str]:
     """Lower-case, trimmed, unique, at most ``MAX_LABELS``; anything else is refused.
 
-    A label holding a personal identifier (a phone number typed as a label) is refused
-    too: labels are shown in lists and exported, so they must stay identifier-free.
+    A label holding a personal identifier (a phone number typed as a label, also glued to
+    letters: "bsn111222333") is refused too: labels are listed and exported.
     """
     labels: list[str] = []
     for value in raw:
         label = " ".join(value.strip().lower().split())
         if not label:
             continue
-        if not LABEL.fullmatch(label) or mask(label) != label:
+        if not LABEL.fullmatch(label) or contains_identifier(label):
             raise ValueError(f"invalid label {value[:40]!r}")
         if label not in labels:
             labels.append(label)

@@ -134,7 +134,10 @@ def test_labels_are_cleaned_and_checked(team: int) -> None:
     escalation = new_escalation(team)
     labels = escalations.set_labels(escalation, coach_of(team), [" Schulden ", "schulden", "zorg"])
     assert labels == ["schulden", "zorg"]
-    bad_labels = (["<script>"], ["x" * 40], [f"l{i}" for i in range(11)], ["bel 0612345678"])
+    bad_labels = (
+        ["<script>"], ["x" * 40], [f"l{i}" for i in range(11)], ["bel 0612345678"],
+        ["bsn111222333"], ["tel0612345678"],
+    )  # fmt: skip
     for bad in bad_labels:
         with pytest.raises(ValueError):
             escalations.set_labels(escalation, coach_of(team), bad)
