@@ -255,3 +255,24 @@ def test_through_nginx(nginx: bool, upstream: list[str]) -> None:
     upstream.clear()
     assert send(PORTS["actions_port"], "POST", "/webhook?token=abc").text == "upstream"
     assert upstream == ["POST /webhook?token=abc"]  # Rasa's token passes through
+
+
+def test_no_token_in_nginx_logs(nginx: bool, upstream: list[str], tmp_path: Path) -> None:
+    """nginx writes request lines, ?token= included, into its error log (e.g. a large
+    body buffered to a file): not on the internal ports, which carry the tokens."""
+    token = "TOKEN-must-not-be-logged"
+    tracker = {"events": [{"event": "user", "text": "x" * 200} for _ in range(2_000)]}
+    answer = requests.post(
+        f"http://127.0.0.1:{PORTS['actions_port']}/webhook",
+        params={"token": token},
+        json={"next_action": "a", "tracker": tracker},
+        timeout=30,
+    )
+    assert answer.text == "upstream"
+    assert requests.get(
+        f"http://127.0.0.1:{PORTS['api_port']}/conversations/a/tracker",
+        params={"token": token},
+        timeout=30,
+    ).ok
+    for log in tmp_path.glob("*.log"):
+        assert token not in log.read_text(errors="replace"), log
