@@ -144,7 +144,7 @@ def test_socketio_through_nginx_is_sticky(prod: Profile) -> None:
         # The web app, behind nginx too, reads the history from any replica via nginx.
         history = requests.get(
             f"{prod.config.web_url}/chat/history",
-            params={"session_id": sock.session_id},
+            headers={"X-Chat-Session": sock.session_id},  # never in a URL (logs)
             timeout=60,
         )
         assert history.status_code == 200 and "computerprogramma" in history.text

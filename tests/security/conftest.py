@@ -1,6 +1,6 @@
 """The servers as `make run` starts them (bot.services.all_services), on this tier's ports.
 
-Rasa on 25005, the action server on 25055, the web app on 28080 (overridable with
+Rasa on 24005, the action server on 24055, the web app on 24080 (overridable with
 SECURITY_RASA_PORT and so on), on the run's own SQLite file and secrets
 (tests/conftest.py). Sanic's libraries log at INFO here, so an access log that
 wrote a token would show in the logs the tests read.
@@ -16,7 +16,7 @@ import pytest
 
 from bot.config import settings
 
-_PORTS = {"RASA_PORT": 25005, "ACTION_PORT": 25055, "WEB_PORT": 28080}
+_PORTS = {"RASA_PORT": 24005, "ACTION_PORT": 24055, "WEB_PORT": 24080}
 for _name, _default in _PORTS.items():
     os.environ[_name] = os.environ.get(f"SECURITY_{_name}", str(_default))
 os.environ["LOG_LEVEL_LIBRARIES"] = "INFO"

@@ -274,5 +274,10 @@ def test_no_token_in_nginx_logs(nginx: bool, upstream: list[str], tmp_path: Path
         params={"token": token},
         timeout=30,
     ).ok
+    # Export links and progress cards are bearer tokens in the path.
+    for path in (f"/privacy/{token}", f"/privacy/{token}.json", f"/media/progress/{token}.png"):
+        requests.get(f"http://127.0.0.1:{PORTS['web_public_port']}{path}", timeout=30)
+    access = (tmp_path / "nginx-access.log").read_text()
+    assert "/privacy/[redacted]" in access and "/media/progress/[redacted]" in access
     for log in tmp_path.glob("*.log"):
         assert token not in log.read_text(errors="replace"), log
