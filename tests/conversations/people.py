@@ -27,6 +27,8 @@ from tests.conversations.people_needs import (
 
 PEOPLE_DIR = Path(__file__).parent / "people"
 ALWAYS = ("no_error",)
+# Needs checked before the tracker is read after a turn (reading it stores it again).
+BEFORE_SNAPSHOT = frozenset({"erased"})
 # Ways to get to the point where a conversation starts, by name.
 PRESETS = ("fresh", "greeted", "onboarded", "onboarded_no_consent")
 
@@ -187,9 +189,8 @@ class Player:
             said = sent = step["user"]
         before = self.tracker() if observe else {}
         status, messages = self.send(sent)
-        after = self.tracker() if observe else {}
         self.last = messages
-        turn = Turn(number, said, sent, messages, status, before, after)
+        turn = Turn(number, said, sent, messages, status, before, {})
         self.talk.turns.append(turn)
         return turn
 
@@ -211,17 +212,28 @@ class Player:
         self.start()
         for number, step in enumerate(self.conversation.spec["turns"], start=1):
             turn = self.act(step, number)
-            failed = [
-                f"must: {n} ({describe(n)})"
-                for n in [*ALWAYS, *step.get("must", [])]
-                if not evaluate(n, turn, self.talk)
-            ] + [
-                f"must not: {n} ({describe(n)})"
-                for n in step.get("must_not", [])
-                if evaluate(n, turn, self.talk)
-            ]
+            must = [*ALWAYS, *step.get("must", [])]
+            must_not = list(step.get("must_not", []))
+            # Reading the tracker stores a conversation again: check erasure before that.
+            failed = self.check(
+                turn,
+                [n for n in must if n in BEFORE_SNAPSHOT],
+                [n for n in must_not if n in BEFORE_SNAPSHOT],
+            )
+            turn.after = self.tracker()
+            failed += self.check(
+                turn,
+                [n for n in must if n not in BEFORE_SNAPSHOT],
+                [n for n in must_not if n not in BEFORE_SNAPSHOT],
+            )
             if failed:
                 raise Failed(self.report(number, turn.said, turn.messages, failed, turn))
+
+    def check(self, turn: Turn, must: list[str], must_not: list[str]) -> list[str]:
+        """The needs of one turn that are not met."""
+        return [f"must: {n} ({describe(n)})" for n in must if not evaluate(n, turn, self.talk)] + [
+            f"must not: {n} ({describe(n)})" for n in must_not if evaluate(n, turn, self.talk)
+        ]
 
     def report(
         self,
