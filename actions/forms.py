@@ -24,6 +24,7 @@ ALWAYS_INTERRUPT = {
     "ask_rules",
     "inform_region",
     "menu",
+    "other_language",
     "ask_capabilities",
     "greet",
     "pause",

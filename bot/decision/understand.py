@@ -43,7 +43,7 @@ SMALL_WORDS: frozenset[str] = _words_of(
 # Real words one letter away from a common keyword ("weken" is no typo of "werken").
 NOT_TYPOS: frozenset[str] = _words_of(
     "weken werken dagen maanden morgen zorgen weten wonen kijken willen zullen moeten kunnen "
-    "leren lezen leven maken makkelijk"
+    "leren lezen leven maken makkelijk stappen"
 )
 # How people shorten words in chat, read as the full word.
 SPELLINGS: dict[str, str] = {
