@@ -6,6 +6,7 @@ They run on their own ports and their own SQLite file (see tests/conftest.py), s
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from bot.config import VAR_DIR, settings
 from bot.services import MODEL, action_server, rasa_server, running, web_server
 
 ROOT = Path(__file__).resolve().parents[2]
+START_TIMEOUT_S = float(os.environ.get("SERVER_START_TIMEOUT_S", "900"))
 
 
 def _endpoints() -> Path:
@@ -33,7 +35,9 @@ def _endpoints() -> Path:
 def servers() -> Iterator[str]:
     if not MODEL.exists():
         pytest.fail("No trained model: run `make train` first (make e2e does).")
-    with running([action_server(), rasa_server(endpoints=_endpoints()), web_server()]):
+    # Rasa loads the model and the language detector: minutes on a busy 2-core machine.
+    services = [action_server(), rasa_server(endpoints=_endpoints()), web_server()]
+    with running(services, timeout=START_TIMEOUT_S):
         yield f"http://localhost:{settings().rasa_port}"
 
 
