@@ -35,6 +35,7 @@ MUST_FIRE = [
     "ik wil er een eind aan maken",
     # typos, youth chat, no accents, letter runs
     "ik wil zelfmoort plegen",
+    "ik wil zelfmort plegen",
     "zelf moord",
     "ik wil doooood",
     "wil nie meer leven",
