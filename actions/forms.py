@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.dialogue import Answer, Message
+from bot.escalation.regional_help import problem_help
 
 # Intents that leave a guided conversation's answers alone: the rules handle them.
 ALWAYS_INTERRUPT = {
@@ -87,7 +88,7 @@ def is_answer(
     """Whether the latest message answers the form's question, or interrupts it.
 
     Only a message sent while the form was asking counts, not the one that started it.
-    A problem interrupts even a typed answer. A crisis always interrupts, but for a typed
+    A serious problem interrupts even a typed answer. A crisis always interrupts, but for a typed
     button title that only the classifier took
     for one ("kies zelf": the safety net saw nothing). The flow's own words (``ours``: "ga
     terug", a typed button title) beat the NLU's guess; ``also`` lists interrupting intents
@@ -102,7 +103,10 @@ def is_answer(
         only_classifier = tracker.latest_message.get("crisis_level") == "classifier"
         return only_classifier and answer.button is None and ours(answer.text)
     if answer.intent == "share_problem" and answer.button is None:
-        return False  # a problem is heard first, even inside an answer ("weet ik nie, schulden")
+        # A serious problem is heard first, even inside an answer ("weet ik nie, ik heb
+        # vooral schulden"); a reason in an answer ("de eerste, want ik heb kinderen") stays
+        # an answer when the step understands it.
+        return not problem_help().serious(answer.text) and ours(answer.text)
     if answer.button is not None or ours(answer.text) or answer.intent in also:
         return True
     return answer.intent not in ALWAYS_INTERRUPT and answer.intent != "request_coach"

@@ -22,6 +22,9 @@ from bot.content import KEYWORDS_SCHEMA, read_yaml, text_schema
 from bot.decision.understand import match_terms
 
 PROBLEM_HELP_FILE = CONTENT_DIR / "problem_help.yml"
+# Problems heard before an answer, even when they come as its reason. Health and care often
+# are the reason for a choice ("want ik heb kinderen", "rugpijn"): those stay answers.
+SERIOUS = frozenset({"schulden", "wonen", "geweld", "verslaving"})
 REFERRALS_FILE = CONTENT_DIR / "referrals.yml"
 
 SCHEMA: dict[str, Any] = {
@@ -66,6 +69,11 @@ class RegionalHelp:
 
     def text(self, topic: str, region: str) -> str:
         return self.texts[topic][region]
+
+    def serious(self, text: str) -> bool:
+        """Whether the text names a problem that comes before any answer (debts, housing...)."""
+        found = match_terms(text, self.keywords)
+        return any(topic in SERIOUS for topic in found)
 
 
 def load(path: Path) -> RegionalHelp:

@@ -213,3 +213,19 @@ def test_a_typed_button_title_is_an_answer_unless_the_net_saw_a_crisis() -> None
     assert not answers("kies zelf", "crisis", "explicit")
     assert not answers("soms zie ik het nut er niet meer van in", "distress", "vague")
     assert not answers("ik voel me zo rot", "distress", "classifier")
+
+
+def test_a_serious_problem_comes_before_an_answer_a_reason_does_not() -> None:
+    from actions.forms import is_answer
+
+    def understood(text: str) -> bool:  # the step takes both as its answer
+        return True
+
+    def answers(text: str) -> bool:
+        tracker = _form_tracker(text, "share_problem", None)
+        return is_answer(tracker, "exercise_form", "exercise_answer", understood)
+
+    assert not answers("weet ik nie, ik heb vooral schulden")
+    assert not answers("de tweede, we worden uit huis gezet")
+    assert answers("de eerste want ik heb kinderen")
+    assert answers("niet te lang staan want rugpijn")
