@@ -48,6 +48,7 @@ NOT_TYPOS: frozenset[str] = _words_of(
 # How people shorten words in chat, read as the full word.
 SPELLINGS: dict[str, str] = {
     "mn": "mijn", "m": "mijn", "zn": "zijn", "ff": "even", "effe": "even", "eff": "even",
+    "efkes": "even", "efkens": "even", "eefkes": "even",
     "nie": "niet", "ni": "niet", "nt": "niet", "gn": "geen", "k": "ik", "da": "dat", "wa": "wat",
     "idd": "inderdaad", "oki": "oke", "okay": "oke", "okee": "oke", "okey": "oke",
 }  # fmt: skip
