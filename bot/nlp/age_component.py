@@ -9,15 +9,11 @@ age itself is not added to the output: the action reads it from the text again.
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlp.overlay import IntentOverlay, set_intent
 from bot.privacy.age import ADULT, stated_age, youth_signals
 
 INFORM_AGE = "inform_age"
@@ -31,17 +27,10 @@ def states_minor_age(text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class AgeStatement(GraphComponent):
+class AgeStatement(IntentOverlay):
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> AgeStatement:
-        youth_signals()  # validate the content file at start-up
-        return cls()
+    def check_content(cls) -> None:
+        youth_signals()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -49,10 +38,6 @@ class AgeStatement(GraphComponent):
             intent = (message.get(INTENT) or {}).get("name")
             if text.startswith("/") or intent in NEVER_OVERRIDE or not states_minor_age(text):
                 continue
-            age = {"name": INFORM_AGE, "confidence": 1.0}
-            # Alone in the ranking: with the classifier's guess close behind, the
-            # FallbackClassifier would call it ambiguous and answer "Bedoel je ...?".
-            message.set(INTENT, age, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [age], add_to_output=True)
+            set_intent(message, INFORM_AGE)
             message.set("age_statement", {"classifier_intent": intent}, add_to_output=True)
         return messages

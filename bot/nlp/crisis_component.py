@@ -17,16 +17,12 @@ through when only the classifier saw a crisis in it ("kies zelf").
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.escalation.crisis import safety_net
+from bot.nlp.overlay import IntentOverlay, drop_intents, set_intent
 
 CRISIS = "crisis"
 DISTRESS = "distress"
@@ -50,17 +46,10 @@ def crisis_rung(text: str, classified: str | None) -> tuple[str, str] | None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class CrisisSafetyNet(GraphComponent):
+class CrisisSafetyNet(IntentOverlay):
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> CrisisSafetyNet:
-        safety_net()  # load and validate the patterns at start-up, not on a first crisis
-        return cls()
+    def check_content(cls) -> None:
+        safety_net()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -70,17 +59,11 @@ class CrisisSafetyNet(GraphComponent):
                 continue
             intent, level = rung
             if not intent:  # an idiom: the classifier's next guess, at its own confidence
-                ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r["name"] != CRISIS]
-                chosen = ranking[0] if ranking else {"name": None, "confidence": 0.0}
-                message.set(INTENT, chosen, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                drop_intents(message, {CRISIS})
                 continue
-            found = {"name": intent, "confidence": 1.0}
-            # Alone in the ranking: with the classifier's own guesses kept behind it, the
-            # FallbackClassifier would call it "ambiguous" and answer "sorry, I don't
-            # understand".
-            message.set(INTENT, found, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [found], add_to_output=True)
+            # Alone in the ranking: else the FallbackClassifier would call a crisis
+            # "ambiguous" when the classifier was sure of something else.
+            set_intent(message, intent)
             message.set("crisis_safety_net", level != CLASSIFIER, add_to_output=True)
             message.set("crisis_level", level, add_to_output=True)
         return messages

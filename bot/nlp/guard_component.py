@@ -17,17 +17,14 @@ FallbackClassifier: a crisis, a shared problem or a stated age is never overridd
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.control_words import control_intent
 from bot.decision.understand import normalise
+from bot.nlp.overlay import IntentOverlay, drop_intents, set_intent
 from bot.privacy.erasure_request import is_explicit_erasure_request
 from bot.regions import stated_region
 
@@ -73,17 +70,7 @@ def guarded_intent(text: str, intent: str | None) -> str | None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class IntentGuard(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> IntentGuard:
-        return cls()
-
+class IntentGuard(IntentOverlay):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             _add_stated_region(message)
@@ -91,18 +78,10 @@ class IntentGuard(GraphComponent):
             instead = guarded_intent(message.get(TEXT) or "", classified.get("name"))
             if instead is None:
                 continue
-            dropped = {ERASE, classified.get("name")}
-            ranking = [
-                r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") not in dropped
-            ]
             if instead:
-                chosen = {"name": instead, "confidence": 1.0}
-                # Alone in the ranking, so the FallbackClassifier does not call it ambiguous.
-                ranking = [chosen]
-            else:  # the classifier's next guess, at its own confidence
-                chosen = ranking[0] if ranking else {"name": None, "confidence": 0.0}
-            message.set(INTENT, chosen, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                set_intent(message, instead)
+            else:
+                drop_intents(message, {ERASE, classified.get("name")})
             message.set("intent_guard", {"classifier_intent": classified.get("name")}, True)
         return messages
 

@@ -12,16 +12,12 @@ Placed after the intent guard in config.yml, before the FallbackClassifier: a cr
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import languages
+from bot.nlp.overlay import IntentOverlay, set_intent
 
 OTHER_LANGUAGE = "other_language"
 LANGUAGE_KEY = "language"
@@ -36,19 +32,12 @@ def other_language(text: str, intent: str | None) -> str | None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class LanguageSwitch(GraphComponent):
+class LanguageSwitch(IntentOverlay):
     @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageSwitch:
+    def check_content(cls) -> None:
         # Load the models (seconds) and check the content at start-up, not on a message.
         languages.detector()
         languages.answers()
-        return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -56,10 +45,7 @@ class LanguageSwitch(GraphComponent):
             code = other_language(message.get(TEXT) or "", intent)
             if code is None:
                 continue
-            found = {"name": OTHER_LANGUAGE, "confidence": 1.0}
-            # Alone in the ranking, so the FallbackClassifier does not call it ambiguous.
-            message.set(INTENT, found, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [found], add_to_output=True)
+            set_intent(message, OTHER_LANGUAGE)
             message.set(LANGUAGE_KEY, code, add_to_output=True)
             message.set("language_switch", {"classifier_intent": intent}, add_to_output=True)
         return messages
