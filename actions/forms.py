@@ -26,8 +26,6 @@ ALWAYS_INTERRUPT = {
     "inform_region",
     "menu",
     "other_language",
-    "ask_capabilities",
-    "greet",
     "pause",
     "goodbye",
     "not_understood",
@@ -104,12 +102,29 @@ def is_answer(
         return only_classifier and answer.button is None and ours(answer.text)
     if answer.intent == "share_problem" and answer.button is None:
         # A serious problem is heard first, even inside an answer ("weet ik nie, ik heb
-        # vooral schulden"); a reason in an answer ("de eerste, want ik heb kinderen") stays
-        # an answer when the step understands it.
-        return not problem_help().serious(answer.text) and ours(answer.text)
+        # vooral schulden"); another reason in an answer ("de eerste, want ik heb
+        # kinderen", "ik ga de VDAB bellen") stays the answer, for the step to read.
+        return not problem_help().serious(answer.text)
     if answer.button is not None or ours(answer.text) or answer.intent in also:
         return True
+    if _control_word(tracker) or _start_command(tracker):
+        return False
     return answer.intent not in ALWAYS_INTERRUPT and answer.intent != "request_coach"
+
+
+# Set by the intent guard for a control word ("help", "menu", "stop"), never a guess.
+CONTROL_INTENTS = frozenset({"pause", "menu", "not_understood", "ask_capabilities"})
+
+
+def _control_word(tracker: Tracker) -> bool:
+    latest = tracker.latest_message or {}
+    intent = (latest.get("intent") or {}).get("name")
+    return bool(latest.get("intent_guard")) and intent in CONTROL_INTENTS
+
+
+def _start_command(tracker: Tracker) -> bool:
+    """ "/start" on Telegram (the payload /greet) in the middle: greet, then the step again."""
+    return str((tracker.latest_message or {}).get("text") or "") == "/greet"
 
 
 def answer_text(tracker: Tracker) -> str:

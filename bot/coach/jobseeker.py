@@ -82,7 +82,7 @@ async def export_json(request: Request) -> Response:
 async def erase(request: Request) -> Response:
     """Erase after the confirm box was ticked; the audit row is written by the erasure."""
     jobseeker_id = jobseeker_id_of(request)
-    back = f"/coach/jobseekers/{jobseeker_id:pseudonym}"
+    back = f"/coach/jobseekers/{jobseeker_id}"
     form = await request.form()
     if form.get("confirm") != "yes":
         return RedirectResponse(back, status_code=303)

@@ -229,3 +229,23 @@ def test_a_serious_problem_comes_before_an_answer_a_reason_does_not() -> None:
     assert not answers("de tweede, we worden uit huis gezet")
     assert answers("de eerste want ik heb kinderen")
     assert answers("niet te lang staan want rugpijn")
+
+
+def test_control_words_and_start_interrupt_a_classifier_guess_does_not() -> None:
+    from actions.forms import is_answer
+
+    def free_text(text: str) -> bool:  # a step that takes any text understands nothing
+        return False
+
+    def answers(text: str, intent: str, guarded: bool = False) -> bool:
+        tracker = _form_tracker(text, intent, None)
+        if guarded:
+            tracker.latest_message["intent_guard"] = {"classifier_intent": "inform"}
+        return is_answer(tracker, "exercise_form", "exercise_answer", free_text)
+
+    assert answers("mijn broer", "greet")  # the classifier's odd guess: still the answer
+    assert answers("wat kan je", "ask_capabilities")
+    assert not answers("help", "ask_capabilities", guarded=True)
+    assert not answers("menu", "menu", guarded=True)
+    assert not answers("stop", "pause", guarded=True)
+    assert not answers("/greet", "greet")  # /start on Telegram
