@@ -96,9 +96,7 @@ class ValidateDecisionForm(FormValidationAction):
             typed = flow.button_typed(state, text, ctx)
             # "volgende week dinsdag" is a date here, whatever the NLU makes of it (goodbye).
             day = state.get("step") in DATE_STEPS and parse_date(text, ctx.today) is not None
-            return bool(understand.command(text) or typed or day) or flow.understands(
-                state, text, ctx
-            )
+            return bool(understand.command(text) or typed or day)
 
         if not is_answer(tracker, self.form_name(), "decision_answer", ours, frozenset(coach)):
             return {}

@@ -493,31 +493,6 @@ def advance(state: State, answer: Answer, ctx: Context) -> Turn:
     return turn
 
 
-def understands(state: State, text: str, ctx: Context) -> bool:
-    """Whether the current step takes this typed text as its answer (a dry run of advance).
-
-    The form asks this before the classifier's guess may interrupt: "de eerste" at the
-    choice is the first option, whatever intent the classifier gave it.
-    """
-    step = state.get("step")
-    words = text.strip()
-    if step not in _HANDLERS or not words:
-        return False
-    if button_typed(state, words, ctx) or understand.command(words):
-        return True
-    # A step that takes any text ("Wat ga je doen?") understands nothing in particular:
-    # there a control word, a question or a problem is left to interrupt.
-    return _takes(state, words, ctx) and not _takes(state, NONSENSE, ctx)
-
-
-NONSENSE = "qzx vrblp kwt"
-
-
-def _takes(state: State, words: str, ctx: Context) -> bool:
-    trial = Turn(state=copy.deepcopy(state))
-    return bool(_HANDLERS[str(state["step"])](trial, "", words, None, ctx))
-
-
 def _go(turn: Turn, step: str, ctx: Context) -> None:
     """Enter a step, preparing what it shows."""
     state = turn.state

@@ -1030,18 +1030,3 @@ def test_state_is_json_after_every_turn_of_a_long_walk() -> None:
             json.dumps(value)
     assert turn.state["helper"] == "je buurman"
     assert turn.state["goal"] == "learn"
-
-
-def test_the_step_says_what_it_understands_before_the_classifier_may_interrupt() -> None:
-    chat = Chat()
-    for code in ("goal:work", "done", "done"):
-        chat.press(code)
-    assert chat.step == "decide"
-    assert flow.understands(chat.state, "de eerste", chat.ctx)  # whatever intent it got
-    assert flow.understands(chat.state, "nog niet kiezen", chat.ctx)
-    assert not flow.understands(chat.state, "stop", chat.ctx)
-    assert not flow.understands(chat.state, "ik heb een vraag over mijn uitkering", chat.ctx)
-    chat.type("de eerste")
-    assert chat.step == "next_what"
-    # a step that takes any text understands nothing in particular
-    assert not flow.understands(chat.state, "ik ga mijn cv maken", chat.ctx)
