@@ -102,9 +102,12 @@ def is_answer(
         return only_classifier and answer.button is None and ours(answer.text)
     if answer.intent == "share_problem" and answer.button is None:
         # A serious problem is heard first, even inside an answer ("weet ik nie, ik heb
-        # vooral schulden"); another reason in an answer ("de eerste, want ik heb
-        # kinderen", "ik ga de VDAB bellen") stays the answer, for the step to read.
-        return not problem_help().serious(answer.text)
+        # vooral schulden"). A reason in an answer the step understands ("de eerste, want ik
+        # heb kinderen") stays the answer; so does a guess with no problem word in it ("ik
+        # ga de VDAB bellen"). Any other problem interrupts.
+        if problem_help().serious(answer.text):
+            return False
+        return ours(answer.text) or problem_help().topic(None, answer.text) is None
     if answer.button is not None or ours(answer.text) or answer.intent in also:
         return True
     if _control_word(tracker) or _start_command(tracker):

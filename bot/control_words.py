@@ -9,7 +9,7 @@ kept (the rules say so); at the menu it pauses. A control word is only one when 
 
 from __future__ import annotations
 
-from bot.decision.understand import phrase_command
+from bot.decision.understand import first_clause, phrase_command
 
 # Leave what we are doing, keep what was done: never delete, never alarm. Not "ik wil niet
 # meer" or "ik heb er genoeg van": those can be distress, for the crisis net and the classifier.
@@ -50,4 +50,7 @@ def control_intent(text: str) -> str | None:
     """The intent a control word stands for ("stop" -> "pause"), or None for other text."""
     if text.startswith("/"):  # a button payload or a Telegram command, handled elsewhere
         return None
-    return phrase_command(text, CONTROL_WORDS)
+    # "ik stop even want mijn kind huilt": the control word before its reason counts too.
+    return phrase_command(text, CONTROL_WORDS) or phrase_command(
+        first_clause(text), CONTROL_WORDS
+    )

@@ -22,9 +22,9 @@ from bot.content import KEYWORDS_SCHEMA, read_yaml, text_schema
 from bot.decision.understand import match_terms
 
 PROBLEM_HELP_FILE = CONTENT_DIR / "problem_help.yml"
-# Problems heard before an answer, even when they come as its reason. Health and care often
-# are the reason for a choice ("want ik heb kinderen", "rugpijn"): those stay answers.
-SERIOUS = frozenset({"schulden", "wonen", "geweld", "verslaving"})
+# Problems heard before an answer, even when they come as its reason (a benefit sanction too).
+# Health and care often are the reason for a choice ("want ik heb kinderen", "rugpijn").
+SERIOUS = frozenset({"schulden", "wonen", "uitkering", "geweld", "verslaving"})
 REFERRALS_FILE = CONTENT_DIR / "referrals.yml"
 
 SCHEMA: dict[str, Any] = {

@@ -249,3 +249,17 @@ def test_control_words_and_start_interrupt_a_classifier_guess_does_not() -> None
     assert not answers("menu", "menu", guarded=True)
     assert not answers("stop", "pause", guarded=True)
     assert not answers("/greet", "greet")  # /start on Telegram
+
+
+def test_a_benefit_sanction_inside_an_answer_is_heard_a_guess_without_a_problem_is_not() -> None:
+    from actions.forms import is_answer
+
+    def free_text(text: str) -> bool:
+        return False
+
+    def answers(text: str) -> bool:
+        tracker = _form_tracker(text, "share_problem", None)
+        return is_answer(tracker, "exercise_form", "exercise_answer", free_text)
+
+    assert not answers("gemeente heeft mijn uitkering gekort, maatregel gekregen")
+    assert answers("ik ga de VDAB bellen")

@@ -178,6 +178,9 @@ def test_no_move_no_region(text: str) -> None:
         ("huh?", "not_understood"),
         ("help", "ask_capabilities"),
         ("help!!", "ask_capabilities"),
+        # the control word before its reason
+        ("ik stop even want mijn kind huilt", "pause"),
+        ("ik snap het niet, wat bedoel je met adres", "not_understood"),
     ],
 )
 def test_control_words_in_every_state(text: str, intent: str) -> None:
@@ -188,7 +191,7 @@ def test_control_words_in_every_state(text: str, intent: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["wat is het menu vandaag", "menukaart", "ik heb hulp nodig met mijn cv",
-     "ik snap het niet, wat bedoel je met adres"],
+     "ik stop met school want ik wil werken"],
 )  # fmt: skip
 def test_words_around_a_control_word_make_it_a_sentence(text: str) -> None:
     assert control_intent(text) is None
