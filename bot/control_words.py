@@ -51,6 +51,4 @@ def control_intent(text: str) -> str | None:
     if text.startswith("/"):  # a button payload or a Telegram command, handled elsewhere
         return None
     # "ik stop even want mijn kind huilt": the control word before its reason counts too.
-    return phrase_command(text, CONTROL_WORDS) or phrase_command(
-        first_clause(text), CONTROL_WORDS
-    )
+    return phrase_command(text, CONTROL_WORDS) or phrase_command(first_clause(text), CONTROL_WORDS)

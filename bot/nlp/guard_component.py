@@ -23,7 +23,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.control_words import control_intent
-from bot.decision.understand import normalise
+from bot.decision.understand import normalise, phrase_command
 from bot.nlp.overlay import IntentOverlay, drop_intents, set_intent
 from bot.privacy.erasure_request import is_explicit_erasure_request
 from bot.regions import stated_region
@@ -51,10 +51,18 @@ def refuses_coach(text: str) -> bool:
     return bool(_NO_COACH.search(normalise(text[:500])))
 
 
+# "'k weet het nie" answers a question; it never asks what we keep about you.
+DONT_KNOW: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dont_know", ("weet ik niet", "ik weet het niet", "weet niet", "geen idee", "weet ik veel")),
+)
+
+
 def guarded_intent(text: str, intent: str | None) -> str | None:
     """The intent to use instead of the classifier's, or None to keep it."""
     if text.startswith("/"):
         return None
+    if intent in (ERASE, SHOW_DATA) and phrase_command(text, DONT_KNOW):
+        return ""
     if intent == "request_coach" and refuses_coach(text):
         return ""  # negation is respected: the classifier's next guess
     if intent in NEVER_OVERRIDE:

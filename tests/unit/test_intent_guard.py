@@ -195,3 +195,11 @@ def test_control_words_in_every_state(text: str, intent: str) -> None:
 )  # fmt: skip
 def test_words_around_a_control_word_make_it_a_sentence(text: str) -> None:
     assert control_intent(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["'k weet het nie", "ik weet het niet", "weet ik veel", "geen idee"]
+)
+def test_not_knowing_never_asks_what_we_keep(text: str) -> None:
+    assert guarded_intent(text, "privacy_export") == ""
+    assert guarded_intent("wat weten jullie van mij", "privacy_export") is None
