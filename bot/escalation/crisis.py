@@ -75,15 +75,18 @@ class SafetyNet:
 
     def level(self, text: str) -> Level | None:
         """Which rung of the ladder the text is on: explicit crisis, vague distress, or None."""
-        cleaned = self._without_idioms(self._spelled(text))
-        if _first(self.trigger, cleaned):
-            return "crisis"
-        return "distress" if _first(self.distress, cleaned) else None
+        return self._level(self._without_idioms(self._spelled(text)))
 
     def only_idiom(self, text: str) -> bool:
         """Whether the text holds an idiom ("ik schrok me dood") and nothing that fires."""
         spelled = self._spelled(text)
-        return self._without_idioms(spelled) != spelled and self.level(text) is None
+        cleaned = self._without_idioms(spelled)
+        return cleaned != spelled and self._level(cleaned) is None
+
+    def _level(self, cleaned: str) -> Level | None:
+        if _first(self.trigger, cleaned):
+            return "crisis"
+        return "distress" if _first(self.distress, cleaned) else None
 
 
 def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
