@@ -2,7 +2,8 @@
 
 - A control word ("stop", "laat maar", "kap ermee") becomes its intent (``pause``) with
   confidence 1, whatever the classifier learned: it never reaches "erase my data".
-- "ik wil geen coach" is no request for a coach: the classifier's next guess instead.
+- "ik wil geen coach" is no request for a coach: the classifier's next guess instead; a
+  wish to talk with a person ("kan ik efkes met iemand babbelen") is one, whatever the scores.
 - "ik ben verhuisd naar Antwerpen" sets the region (an entity the slot maps from, in any
   state) and, unless something weightier was said, becomes ``inform_region``.
 - ``privacy_delete`` stands only when the message asks for deletion in so many words
@@ -24,6 +25,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.control_words import control_intent
 from bot.decision.understand import normalise, phrase_command
+from bot.escalation.coach_request import asks_for_person, refuses_coach
 from bot.nlp.overlay import IntentOverlay, drop_intents, set_intent
 from bot.privacy.erasure_request import is_explicit_erasure_request
 from bot.regions import stated_region
@@ -31,24 +33,12 @@ from bot.regions import stated_region
 ERASE = "privacy_delete"
 MOVED = "inform_region"
 SHOW_DATA = "privacy_export"
+COACH = "request_coach"
 NEVER_OVERRIDE = {"crisis", "distress", "inform_age", "share_problem", "request_coach"}
 _ABOUT_DATA = re.compile(
     r"\b(gegevens|data|info|privacy|bewaar\w*|bewaren|bewaard|opslaan|opslaat|opgeslagen"
     r"|sla \w+ ?\w* ?op|database|dossier|toestemming|houden|houdt)\b"
 )
-
-
-# "ik wil geen coach", "hoeft niet met een coach", "zonder coach": a no to a person.
-_NO_COACH = re.compile(
-    r"\b(wil|wou|hoef|hoeft|moet|nodig|liever|nee|neen)( \w+){0,3} (geen|niet|nie|zonder)"
-    r"( \w+){0,3} (coach|coaches|mens|persoon|begeleider|consulent)\b"
-    r"|\bgeen (coach|begeleider|consulent)( \w+){0,2} (nodig|hoeven|willen|aub|bedankt)\b"
-    r"|\bzonder (een |de |mijn )?(coach|begeleider)\b"
-)
-
-
-def refuses_coach(text: str) -> bool:
-    return bool(_NO_COACH.search(normalise(text[:500])))
 
 
 # "'k weet het nie" answers a question; it never asks what we keep about you.
@@ -63,10 +53,12 @@ def guarded_intent(text: str, intent: str | None) -> str | None:
         return None
     if intent in (ERASE, SHOW_DATA) and phrase_command(text, DONT_KNOW):
         return ""
-    if intent == "request_coach" and refuses_coach(text):
+    if intent == COACH and refuses_coach(text):
         return ""  # negation is respected: the classifier's next guess
     if intent in NEVER_OVERRIDE:
         return None
+    if asks_for_person(text):
+        return COACH
     control = control_intent(text)
     if control:
         return control

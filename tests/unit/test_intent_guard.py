@@ -203,3 +203,43 @@ def test_words_around_a_control_word_make_it_a_sentence(text: str) -> None:
 def test_not_knowing_never_asks_what_we_keep(text: str) -> None:
     assert guarded_intent(text, "privacy_export") == ""
     assert guarded_intent("wat weten jullie van mij", "privacy_export") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "guess"),
+    [
+        ("ik wil met een echt mens praten", "nlu_fallback"),
+        ("kan ik efkes met iemand echt babbelen ipv een bot", "bot_challenge"),
+        ("ja hallo ik wil graag even iemand spreken van de gemeente want ik snap het niet", "greet"),
+        ("ff met een mens praten pls", "chitchat"),
+        ("mag ik met mijn bemiddelaar van de VDAB praten", "ask_rules"),
+        ("kan ik mijn coach bellen?", "start_exercise"),
+        ("Kan ik met iemand van de gemeente spreken?", "ask_rules"),
+    ],
+)
+def test_a_wish_to_talk_with_a_person_is_a_coach_request(text: str, guess: str) -> None:
+    assert guarded_intent(text, guess) == "request_coach"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ben je een mens",
+        "praat ik met een mens?",
+        "ik heb gisteren met mijn coach gesproken",
+        "ik wil graag met mensen werken",
+        "ik wil werken als medewerker klantenservice en mensen bellen",
+        "ik wil niet met iemand praten",
+        "ik ken iemand die kan bellen",
+        "ik moet iemand bellen voor een sollicitatie",
+        "ik zou mijn coach bellen als ik het niet weet",
+        "ik kan met niemand praten",
+        "B bellen",
+    ],
+)
+def test_talk_of_people_without_that_wish_is_no_coach_request(text: str) -> None:
+    assert guarded_intent(text, "inform") != "request_coach"
+
+
+def test_a_crisis_about_talking_stays_a_crisis() -> None:
+    assert guarded_intent("ik wil met iemand praten want ik wil dood", "crisis") is None
