@@ -23,7 +23,8 @@ _TO = r"(met|tegen|naar) (een |de |mijn |mn |m n |uw |ne |nen |iemand |echte? |l
 _TALK = r"(praten|prate|spreken|spreke|babbelen|babbele|klappen|bellen|belle|chatten|contacteren)"
 _ASKS = re.compile(
     rf"\b{_TO}{_PERSON}\b( \w+){{0,5}} {_TALK}\b"  # "met een echt mens praten"
-    rf"|\b(iemand|een (echte? )?(mens|persoon|coach)|(mijn|mn) {_PERSON})\b( \w+){{0,3}} {_TALK}\b"  # "iemand spreken"
+    # "iemand spreken", "mijn coach bellen"
+    rf"|\b(iemand|een (echte? )?(mens|persoon|coach)|(mijn|mn) {_PERSON})\b( \w+){{0,3}} {_TALK}\b"
     rf"|\b{_TALK}( \w+){{0,2}} {_TO}{_PERSON}\b"  # "praten met een coach"
     r"|\b(echte?|levende?) (mens|persoon)\b( \w+){0,3} (aub|graag|alstublieft|please|pls)\b"
     r"|\b(ipv|in plaats van|i p v) (een |de |die )?(bot|robot|computer|chatbot)\b"

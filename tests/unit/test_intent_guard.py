@@ -210,7 +210,7 @@ def test_not_knowing_never_asks_what_we_keep(text: str) -> None:
     [
         ("ik wil met een echt mens praten", "nlu_fallback"),
         ("kan ik efkes met iemand echt babbelen ipv een bot", "bot_challenge"),
-        ("ja hallo ik wil graag even iemand spreken van de gemeente want ik snap het niet", "greet"),
+        ("ja hallo ik wil graag even iemand spreken van de gemeente, ik snap het niet", "hi"),
         ("ff met een mens praten pls", "chitchat"),
         ("mag ik met mijn bemiddelaar van de VDAB praten", "ask_rules"),
         ("kan ik mijn coach bellen?", "start_exercise"),
