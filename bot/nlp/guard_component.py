@@ -55,10 +55,10 @@ def guarded_intent(text: str, intent: str | None) -> str | None:
         return ""
     if intent == COACH and refuses_coach(text):
         return ""  # negation is respected: the classifier's next guess
+    if asks_for_person(text) and (intent == COACH or intent not in NEVER_OVERRIDE):
+        return COACH  # also an unsure request_coach: sure now, past the FallbackClassifier
     if intent in NEVER_OVERRIDE:
         return None
-    if asks_for_person(text):
-        return COACH
     control = control_intent(text)
     if control:
         return control

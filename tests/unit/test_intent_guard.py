@@ -208,7 +208,7 @@ def test_not_knowing_never_asks_what_we_keep(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "guess"),
     [
-        ("ik wil met een echt mens praten", "nlu_fallback"),
+        ("ik wil met een echt mens praten", "request_coach"),
         ("kan ik efkes met iemand echt babbelen ipv een bot", "bot_challenge"),
         ("ja hallo ik wil graag even iemand spreken van de gemeente, ik snap het niet", "hi"),
         ("ff met een mens praten pls", "chitchat"),
