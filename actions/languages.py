@@ -1,7 +1,8 @@
 """A message in another language: a short answer in that language.
 
 bot/nlp/language_component.py put the language code in the parse data; the text and
-the buttons (a coach, or go on in Dutch) come from data/content/languages.yml.
+the buttons (a coach, or go on in Dutch) come from data/content/languages.yml. A message
+that itself asks for a person opens the coach request at once, and says so in that language.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.support import coach_summary
 from bot import languages
+from bot.store import escalations
+from bot.store.db import run_db
 
 LANGUAGE_KEY = "language"  # the key bot/nlp/language_component.py sets
 FALLBACK = "en"
@@ -32,6 +36,12 @@ def stray_answer(tracker: Tracker) -> list[EventType]:
     return []
 
 
+def asked_for_a_person(tracker: Tracker) -> bool:
+    """The intent guard heard a wish for a person before the language switch took over."""
+    switch = (tracker.latest_message or {}).get("language_switch") or {}
+    return isinstance(switch, dict) and switch.get("classifier_intent") == "request_coach"
+
+
 class ActionOtherLanguage(Action):
     def name(self) -> str:
         return "action_other_language"
@@ -40,5 +50,10 @@ class ActionOtherLanguage(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         answer = languages.answer(language_of(tracker))
-        dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
+        if asked_for_a_person(tracker):  # "can I talk to a real person": asked at once
+            details = await coach_summary(tracker)
+            await run_db(escalations.open_escalation, tracker.sender_id, "language", details)
+            dispatcher.utter_message(text=answer.coach_asked)
+        else:
+            dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
         return stray_answer(tracker)

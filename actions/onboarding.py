@@ -16,6 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions.common import channel_of, response_name
 from bot.config import REGIONS
 from bot.privacy import age
+from bot.privacy.consent_answer import consent_answer
 from bot.regions import parse_region
 from bot.store import jobseekers
 from bot.store.db import run_db
@@ -53,6 +54,20 @@ class ValidateOnboardingForm(FormValidationAction):
         if not tracker.get_slot("age_group") and not age.seems_young(session_texts(tracker)):
             return ["consent", "region"]
         return ["age_group", "region"] + ([] if too_young(tracker) else ["consent"])
+
+    async def extract_consent(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """A typed answer the NLU gave another intent ("ja dat is goed, ik woon in Gent"
+        is also a move): read the words themselves, strictly (bot/privacy/consent_answer)."""
+        if (
+            tracker.get_slot("requested_slot") != "consent"
+            or tracker.get_slot("consent") is not None
+        ):
+            return {}
+        text = str(tracker.latest_message.get("text") or "")
+        answer = None if text.startswith("/") else consent_answer(text)
+        return {} if answer is None else {"consent": answer}
 
     def validate_age_group(
         self,

@@ -117,7 +117,10 @@ async def escalate(
 
 
 class ActionMoodBad(Action):
-    """Feeling bad: offer a coach; the second time in a session, bring one in."""
+    """Feeling bad: offer a coach; the second time in a session, bring one in.
+
+    A problem named with the feeling (sleep, worries, debts) gets its regional help first.
+    """
 
     def name(self) -> str:
         return "action_mood_bad"
@@ -125,6 +128,9 @@ class ActionMoodBad(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        topic = problem_topic(tracker)
+        if topic:  # "ik slaap slecht en pieker": the help for what was named comes first
+            dispatcher.utter_message(text=problem_help().text(topic, region_of(tracker)))
         if triggers.mood_bad_repeated(session_intents(tracker)):
             return await escalate(dispatcher, tracker, "mood", "utter_mood_bad_again")
         dispatcher.utter_message(response="utter_mood_bad")

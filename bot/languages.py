@@ -91,11 +91,12 @@ _SCHEMA: dict[str, Any] = {
             "patternProperties": {
                 "^[a-z]{2}$": {
                     "type": "object",
-                    "required": ["name", "text", "buttons"],
+                    "required": ["name", "text", "coach_asked", "buttons"],
                     "additionalProperties": False,
                     "properties": {
                         "name": text_schema(30),
                         "text": text_schema(400),
+                        "coach_asked": text_schema(200),
                         "buttons": {
                             "type": "object",
                             "required": ["coach", "dutch"],
@@ -114,6 +115,7 @@ _SCHEMA: dict[str, Any] = {
 class Answer:
     code: str
     text: str
+    coach_asked: str
     buttons: list[dict[str, str]]
 
 
@@ -179,6 +181,7 @@ def load(path: Path = CONTENT_FILE) -> dict[str, Answer]:
         code: Answer(
             code=code,
             text=entry["text"].strip(),
+            coach_asked=entry["coach_asked"].strip(),
             buttons=[
                 {"title": entry["buttons"]["coach"], "payload": "/request_coach"},
                 {"title": entry["buttons"]["dutch"], "payload": "/greet"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from difflib import get_close_matches
 
 from bot.config import REGIONS
 
@@ -54,27 +55,56 @@ _NETHERLANDS = {
 }
 
 
+# A typo is read as a place name only in words this long, this close ("rotterdm").
+MIN_TYPO_LENGTH = 6
+TYPO_CUTOFF = 0.85
+
+
 def _normalise(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"\s+", " ", text.lower()).strip()
 
 
 def parse_region(text: str | None) -> str | None:
-    """Return ``nl_NL``, ``nl_BE`` or ``None`` when the text names no region clearly."""
+    """Return ``nl_NL``, ``nl_BE`` or ``None`` when the text names no region clearly.
+
+    A typo in a longer name counts ("rotterdm", "antwerpn"). When both countries are named,
+    the first clause decides: "nederland, maar ik werk soms in belgie" is Nederland.
+    """
     if not text:
         return None
     text = _normalise(text)
     if text in (region.lower() for region in REGIONS):
         return next(r for r in REGIONS if r.lower() == text)
+    found = _regions_named(text)
+    if len(found) == 1:
+        return found.pop()
+    if found:
+        first = re.split(r"[,.;!?]| maar | want | en ik ", text, maxsplit=1)[0]
+        named_first = _regions_named(first)
+        return named_first.pop() if len(named_first) == 1 else None
+    return None
+
+
+_LONG_NAMES = sorted(n for n in _BELGIUM | _NETHERLANDS if len(n) >= MIN_TYPO_LENGTH)
+
+
+def _regions_named(text: str) -> set[str]:
     words = set(re.findall(r"[a-z_\-]+", text))
     phrases = words | {text}
     if "den haag" in text:
         phrases.add("den haag")
-    belgium = bool(phrases & _BELGIUM)
-    netherlands = bool(phrases & _NETHERLANDS)
-    if belgium == netherlands:
-        return None
-    return "nl_BE" if belgium else "nl_NL"
+    for word in words - _BELGIUM - _NETHERLANDS:
+        if len(word) >= MIN_TYPO_LENGTH:
+            close = get_close_matches(word, _LONG_NAMES, n=1, cutoff=TYPO_CUTOFF)
+            # "nederlandse les" is about a language, "rotterdammer" about a person
+            phrases.update(name for name in close if not word.startswith(name))
+    found = set()
+    if phrases & _BELGIUM:
+        found.add("nl_BE")
+    if phrases & _NETHERLANDS:
+        found.add("nl_NL")
+    return found
 
 
 # "ik ben verhuisd naar Antwerpen", "ik woon nu in Gent", "we zitten sinds kort in Breda":

@@ -193,6 +193,12 @@ def parse_start_param(param: str | None) -> dict[str, str]:
     return {"region": region} if region else {"invite": param}
 
 
+def command_payload(text: str) -> str:
+    """The menu commands work the same on every channel: ``/start`` greets, ``/privacy`` exports."""
+    command = text.lower()[1:] if text.startswith("/") else ""
+    return COMMANDS.get(command, text)
+
+
 def strip_slashes(text: str) -> str:
     """Typed text may never be read as an intent payload (``/inform{...}``)."""
     return text.strip().lstrip("/").strip()

@@ -29,7 +29,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import followups, push
-from bot.channels.telegram_render import COMMANDS
+from bot.channels.telegram_render import command_payload
 from bot.config import REGIONS, settings
 from bot.i18n import texts
 
@@ -41,12 +41,6 @@ MAX_MESSAGE = 2000
 MAX_INVITE = 64
 # How many messages a reloaded page gets back at most: enough to pick up the thread.
 MAX_HISTORY_EVENTS = 300
-
-
-def command_payload(text: str) -> str:
-    """The menu commands work as on Telegram: ``/privacy`` asks for the export."""
-    command = text.lower()[1:] if text.startswith("/") else ""
-    return COMMANDS.get(command, text)
 
 
 def valid_session_id(value: Any) -> bool:

@@ -17,7 +17,7 @@ _PERSON = (
     r"(iemand|mens|persoon|coach|jobcoach|begeleider|begeleidster|consulent|klantmanager"
     r"|medewerker|werkcoach|hulpverlener|trajectbegeleider|bemiddelaar|mentor|werker)"
 )
-_TO = r"(met|tegen|naar) (een |de |mijn |mn |m n |uw |ne |nen |iemand |echte? |levende? )*"
+_TO = r"(met|tegen|naar) (een |de |mijn |mn |m n |me |uw |ne |nen |iemand |echte? |levende? )*"
 # Infinitives only: "praat ik met een mens?" asks what this is; "ik wil met een mens praten"
 # asks for one. "gesproken" and "gebeld" tell what happened, not what is wished.
 _TALK = r"(praten|prate|spreken|spreke|babbelen|babbele|klappen|bellen|belle|chatten|contacteren)"
@@ -28,10 +28,15 @@ _ASKS = re.compile(
     rf"|\b{_TALK}( \w+){{0,2}} {_TO}{_PERSON}\b"  # "praten met een coach"
     r"|\b(echte?|levende?) (mens|persoon)\b( \w+){0,3} (aub|graag|alstublieft|please|pls)\b"
     r"|\b(ipv|in plaats van|i p v) (een |de |die )?(bot|robot|computer|chatbot)\b"
+    # English: the coach is one tap away in every language, and so is this wish
+    r"|\b(talk|speak|chat) (to|with) (a |an |the |my )?(real |actual |human |live )?"
+    r"(person|human|coach|someone|somebody|people|agent)\b"
+    r"|\b(real|actual|live) (person|human)\b"
 )
 _WISH = re.compile(
     r"\b(wil|wou|wilt|graag|kan ik|kan je|kun je|kunt u|mag ik|liever|moet ik|ga ik|"
-    r"kunnen we|kan iemand|wens|aub|alstublieft|please|pls|efkes|effe|even|ff)\b"
+    r"kunnen we|kan iemand|wens|aub|alstublieft|please|pls|efkes|effe|even|ff"
+    r"|can i|could i|i want|i would like|id like|i need|let me)\b"
 )
 
 # "ik wil geen coach", "hoeft niet met een coach", "zonder coach": a no to a person.

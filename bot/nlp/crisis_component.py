@@ -9,7 +9,8 @@ form and flow (GUIDE §5, "do not over-refer"):
   a gentle, direct question about suicidal thoughts together with the region's line;
 - the classifier alone saying ``crisis`` is not sure enough for the protocol: it becomes
   ``distress`` too (the line is given, and a "ja" leads to the protocol), unless the text
-  is only an idiom ("ik schrok me dood"), which gets neither.
+  is only an idiom ("ik schrok me dood"), which gets neither, or names violence at home
+  ("mijn vader slaat mij"), which gets the violence help line and a coach (share_problem).
 
 The rung travels as ``crisis_level`` in the parse data: forms let a typed button title
 through when only the classifier saw a crisis in it ("kies zelf").
@@ -22,10 +23,13 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.escalation.crisis import safety_net
+from bot.escalation.regional_help import problem_help
 from bot.nlp.overlay import IntentOverlay, drop_intents, set_intent
 
 CRISIS = "crisis"
 DISTRESS = "distress"
+SHARE_PROBLEM = "share_problem"
+VIOLENCE = "geweld"
 # crisis_level values: which part of the net (or only the classifier) saw it.
 EXPLICIT, VAGUE, CLASSIFIER = "explicit", "vague", "classifier"
 
@@ -42,7 +46,13 @@ def crisis_rung(text: str, classified: str | None) -> tuple[str, str] | None:
         return DISTRESS, VAGUE
     if classified != CRISIS:
         return None
-    return ("", "") if net.only_idiom(text) else (DISTRESS, CLASSIFIER)
+    if net.only_idiom(text):
+        return "", ""
+    if problem_help().topic(None, text) == VIOLENCE:
+        # "thuis is het niet veilig, mijn vader slaat mij": the violence line and a coach,
+        # not a question about suicide. Words of danger (trigger) got the protocol above.
+        return SHARE_PROBLEM, ""
+    return DISTRESS, CLASSIFIER
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -60,6 +70,9 @@ class CrisisSafetyNet(IntentOverlay):
             intent, level = rung
             if not intent:  # an idiom: the classifier's next guess, at its own confidence
                 drop_intents(message, {CRISIS})
+                continue
+            if not level:  # not a crisis after all, but a problem with its own help
+                set_intent(message, intent)
                 continue
             # Alone in the ranking: else the FallbackClassifier would call a crisis
             # "ambiguous" when the classifier was sure of something else.

@@ -6,6 +6,9 @@
   wish to talk with a person ("kan ik efkes met iemand babbelen") is one, whatever the scores.
 - "ik ben verhuisd naar Antwerpen" sets the region (an entity the slot maps from, in any
   state) and, unless something weightier was said, becomes ``inform_region``.
+- A "problem" that is a question about rules ("wanneer betaalt de RVA mijn uitkering?")
+  becomes ``ask_rules``: the office that knows, not sympathy. A "good mood" with a bad
+  feeling word in it ("nog steeds super slecht") becomes ``mood_bad``.
 - ``privacy_delete`` stands only when the message asks for deletion in so many words
   (bot/privacy/erasure_request.py). Otherwise a message about data becomes
   ``privacy_export`` (what we keep, and the choice about keeping it), and anything else
@@ -26,6 +29,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.control_words import control_intent
 from bot.decision.understand import normalise, phrase_command
 from bot.escalation.coach_request import asks_for_person, refuses_coach
+from bot.escalation.regional_help import referrals
 from bot.nlp.overlay import IntentOverlay, drop_intents, set_intent
 from bot.privacy.erasure_request import is_explicit_erasure_request
 from bot.regions import stated_region
@@ -39,6 +43,32 @@ _ABOUT_DATA = re.compile(
     r"\b(gegevens|data|info|privacy|bewaar\w*|bewaren|bewaard|opslaan|opslaat|opgeslagen"
     r"|sla \w+ ?\w* ?op|database|dossier|toestemming|houden|houdt)\b"
 )
+
+
+# "nog steeds super slecht": a feeling word the classifier read past ("super" is good news).
+_BAD_FEELING = re.compile(
+    r"\b(slecht|rot|kut|klote|beroerd|ellendig|verdrietig|somber|down|depri|naar"
+    r"|niet (zo |echt |zo goed |)?(goed|lekker|fijn|top))\b"
+)
+_NOT_BAD = re.compile(r"\b(niet|nie|nooit|geen) (zo |echt |te )?(slecht|rot|beroerd|down)\b")
+# A question, not a story: a question mark, or a question word first.
+_QUESTION = re.compile(
+    r"^(wanneer|hoe|hoeveel|hoelang|mag|kan|kun|krijg|moet|wat|waar|wie|welke|waarom|stopt"
+    r"|wordt|word|heb|is|zijn|klopt|gaat|telt|verlies)\b"
+)
+_A_QUESTION = re.compile(r"\b(een )?vra(a)?g (over|bij|om|van)\b|\bik vraag me af\b")
+
+
+def feels_bad(text: str) -> bool:
+    cleaned = normalise(text[:500])
+    return bool(_BAD_FEELING.search(cleaned)) and not _NOT_BAD.search(cleaned)
+
+
+def asks_about_rules(text: str) -> bool:
+    """ "wanneer betaalt de RVA mijn uitkering?": a question about rules, for the office."""
+    cleaned = normalise(text[:500])
+    question = "?" in text[:500] or _QUESTION.search(cleaned) or _A_QUESTION.search(cleaned)
+    return bool(question) and referrals().topic(None, text) not in (None, "algemeen")
 
 
 # "'k weet het nie" answers a question; it never asks what we keep about you.
@@ -57,8 +87,12 @@ def guarded_intent(text: str, intent: str | None) -> str | None:
         return ""  # negation is respected: the classifier's next guess
     if asks_for_person(text) and (intent == COACH or intent not in NEVER_OVERRIDE):
         return COACH  # also an unsure request_coach: sure now, past the FallbackClassifier
+    if intent == "share_problem" and asks_about_rules(text):
+        return "ask_rules"  # a question gets the office that knows, not sympathy
     if intent in NEVER_OVERRIDE:
         return None
+    if intent == "mood_good" and feels_bad(text):
+        return "mood_bad"
     control = control_intent(text)
     if control:
         return control

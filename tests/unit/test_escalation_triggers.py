@@ -111,3 +111,12 @@ def test_a_core_fallback_alone_only_says_sorry() -> None:
     assert responses(messages) == ["utter_default"]
     assert events == [{"event": "rewind", "timestamp": None}]
     assert requests_for(sender) == []
+
+
+def test_a_bad_mood_with_a_named_problem_gets_its_help_first() -> None:
+    t = tracker(intent="mood_bad", events=[user("mood_bad")])
+    t.latest_message["text"] = "ik slaap al weken slecht en pieker de hele dag"
+    dispatcher = CollectingDispatcher()
+    asyncio.run(ActionMoodBad().run(dispatcher, t, DOMAIN))
+    assert "huisarts" in dispatcher.messages[0]["text"]
+    assert responses(dispatcher.messages)[-1] == "utter_mood_bad"

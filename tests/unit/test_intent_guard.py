@@ -243,3 +243,53 @@ def test_talk_of_people_without_that_wish_is_no_coach_request(text: str) -> None
 
 def test_a_crisis_about_talking_stays_a_crisis() -> None:
     assert guarded_intent("ik wil met iemand praten want ik wil dood", "crisis") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wanneer betaalt de RVA mijn uitkering deze maand",
+        "wacht, ik heb een vraag over mijn uitkering. Stopt die als ik een cursus doe?",
+        "mag ik bijverdienen naast de bijstand?",
+    ],
+)
+def test_a_question_about_rules_is_no_problem_story(text: str) -> None:
+    assert guarded_intent(text, "share_problem") == "ask_rules"
+
+
+@pytest.mark.parametrize(
+    "text", ["mijn uitkering is gekort", "ik heb schulden, wat moet ik doen?", "ik ben ziek"]
+)
+def test_a_problem_stays_a_problem(text: str) -> None:
+    assert guarded_intent(text, "share_problem") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nog steeds super slecht eigenlijk", "mood_bad"),
+        ("super rot", "mood_bad"),
+        ("niet zo goed eigenlijk", "mood_bad"),
+        ("gaat niet slecht", None),
+        ("super goed", None),
+    ],
+)
+def test_a_good_mood_with_a_bad_feeling_word_is_a_bad_mood(text: str, expected: str | None) -> None:
+    assert guarded_intent(text, "mood_good") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I talk to a real person please",
+        "I want to talk to someone",
+        "kan ik met me coach prate",
+    ],
+)
+def test_a_wish_for_a_person_in_english_or_with_typos(text: str) -> None:
+    assert guarded_intent(text, "other_language") == "request_coach"
+
+
+@pytest.mark.parametrize("text", ["are you a real person?", "is this a real person"])
+def test_asking_what_the_bot_is_stays_a_question(text: str) -> None:
+    assert guarded_intent(text, "bot_challenge") is None

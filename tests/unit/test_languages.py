@@ -598,3 +598,30 @@ def test_action_takes_back_a_form_answer_its_text_mapping_took() -> None:
 def test_action_without_a_language_answers_in_english() -> None:
     messages, _ = run(ActionOtherLanguage(), tracker(intent="other_language"))
     assert messages[0]["text"] == languages.answer("en").text
+
+
+def test_a_wish_for_a_person_in_another_language_opens_a_coach_request() -> None:
+    from sqlalchemy import select
+
+    from bot.store.db import session_scope
+    from bot.store.models import CoachRequest
+    from bot.store.pseudonym import pseudonym
+
+    t = tracker(intent="other_language")
+    t.latest_message.update(
+        text="can I talk to a real person please",
+        language="en",
+        language_switch={"classifier_intent": "request_coach"},
+    )
+    messages, _ = run(ActionOtherLanguage(), t)
+    assert [m["text"] for m in messages] == [languages.answer("en").coach_asked]
+    with session_scope() as session:
+        reasons = session.execute(
+            select(CoachRequest.reason).where(CoachRequest.jobseeker_id == pseudonym(t.sender_id))
+        ).scalars()
+        assert list(reasons) == ["language"]
+
+
+def test_every_language_says_a_coach_was_asked() -> None:
+    for code in languages.SUPPORTED:
+        assert languages.answer(code).coach_asked.strip()

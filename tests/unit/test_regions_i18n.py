@@ -19,13 +19,21 @@ from bot.regions import parse_region
         ("den haag", "nl_NL"),
         ("NL", "nl_NL"),
         ("holland 🇳🇱", "nl_NL"),
+        ("ik woon rotterdm", "nl_NL"),
+        ("Antwerpn", "nl_BE"),
+        ("vlaandren", "nl_BE"),
+        ("nederland, maar ik werk soms in belgie", "nl_NL"),
+        ("belgie want ik werk in nederland", "nl_BE"),
     ],
 )
 def test_parse_region(text: str, region: str) -> None:
     assert parse_region(text) == region
 
 
-@pytest.mark.parametrize("text", ["", None, "ja", "ik wil werken", "nederland of belgie"])
+@pytest.mark.parametrize(
+    "text",
+    ["", None, "ja", "ik wil werken", "nederland of belgie", "nederlands leren", "rotterdammer"],
+)
 def test_parse_region_unclear(text: str | None) -> None:
     assert parse_region(text) is None
 
