@@ -10,8 +10,10 @@ Steps: intake (how easy is the internet for you?) -> suggest (this exercise?) or
 resume ("go on where you were?"). Storing an attempt comes back as an effect.
 
 Every graded ask is a *unit*: a choice question is 1, a true/false question 1 per
-statement, an order question 1, spot-the-fake 2 (which one, and why). A unit right at
-the first try earns 2 half-points, at the second 1, otherwise 0.
+statement, an order question 1 per step the user places (the last places itself: each is
+asked as "Wat is stap 2?"), spot-the-fake 2 (which one, and why). A unit right at the
+first try earns 2 half-points, at the second 1, otherwise 0. Typed answers are read by
+bot.exercises.answers.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from babel.support import NullTranslations
 
 from bot.decision import understand
 from bot.dialogue import Answer, Button, Message
+from bot.exercises import answers
 from bot.exercises.catalogue import Catalogue, Exercise, Question
 from bot.exercises.progress import PASS_SCORE, next_level, suggest
 
@@ -45,14 +48,16 @@ SKIP = (
     "ik weet het echt niet", "k weet het nie", "kweet het niet", "weet ik veel",
 )  # fmt: skip
 STOP = ("stop", "stoppen", "ik wil stoppen", "ik stop", "genoeg geoefend", "klaar met oefenen")
-TRUE_WORDS = ("waar", "juist", "dat is waar", "is waar", "klopt wel")
-FALSE_WORDS = ("niet waar", "onwaar", "dat is niet waar", "is niet waar", "onjuist")
 # Level from the intake answer; typed words for each.
+# A longer phrase beats the words in it: "gaat best goed" is 3, not both 2 and 3.
 INTAKE = (
-    ("1", ("moeilijk", "lastig", "slecht", "niet goed", "weinig", "nooit", "kan het niet")),
-    ("2", ("gaat wel", "beetje", "redelijk", "soms", "matig", "best")),
-    ("3", ("goed", "makkelijk", "prima", "heel goed", "vaak", "kan het goed")),
-)
+    ("1", ("moeilijk", "lastig", "slecht", "niet goed", "niet zo goed", "weinig", "nooit",
+           "kan het niet", "ingewikkeld", "moeilik", "kan er niks van", "best moeilijk",
+           "best lastig", "best wel moeilijk", "best wel lastig")),
+    ("2", ("gaat wel", "beetje", "redelijk", "soms", "matig", "best", "gaat zo", "valt mee")),
+    ("3", ("goed", "makkelijk", "prima", "heel goed", "vaak", "kan het goed", "best goed",
+           "gaat wel goed", "super", "makkie", "geen probleem")),
+)  # fmt: skip
 # A code, PIN or password typed into the chat: five digits in a row, or a long word
 # mixing letters and digits ("Welkom2024!").
 SECRET = re.compile(r"\d{5,}|(?<!\S)(?=\S*[A-Za-z])(?=\S*\d)[^\s<>/]{8,32}(?!\S)")
@@ -91,6 +96,10 @@ def new_state(ctx: Context) -> State:
     }
 
 
+# What an attempt counted (see the module docstring), as opposed to where it is.
+TALLIES = ("units", "right", "first", "skipped", "answers", "half")
+
+
 def _fresh_exercise(exercise_id: str | None, version: int) -> State:
     return {
         "exercise": exercise_id,
@@ -100,6 +109,8 @@ def _fresh_exercise(exercise_id: str | None, version: int) -> State:
         "tries": 0,
         "wrong": 0,
         "picked": [],
+        # Steps of the current order question not placed right at the first try.
+        "slips": 0,
         "units": 0,
         "right": 0,
         "first": 0,
@@ -152,16 +163,19 @@ def _questions(state: State, ctx: Context) -> tuple[Question, ...]:
     return exercise.questions_for(ctx.region) if exercise else ()
 
 
-def _units(question: Question) -> int:
+def units(question: Question) -> int:
+    """How many graded asks a question has (see the module docstring)."""
     if question.type == "true_false":
         return len(question.statements)
+    if question.type == "order":
+        return max(1, len(question.steps) - 1)
     return 2 if question.type == "spot_fake" else 1
 
 
 def _begin(turn: Turn, exercise: Exercise, ctx: Context) -> None:
     state = turn.state
     state.update(_fresh_exercise(exercise.id, exercise.version))
-    state["units"] = sum(_units(q) for q in exercise.questions_for(ctx.region))
+    state["units"] = sum(units(q) for q in exercise.questions_for(ctx.region))
     state["started"] = ctx.now.isoformat()
     state["step"] = "question"
     t = ctx.t
@@ -396,33 +410,9 @@ def is_skip(words: str) -> bool:
     return _says(words, SKIP)
 
 
-_LETTER_LEAD = ("antwoord", "optie", "ik", "denk", "kies", "het", "is", "wordt", "doe", "maar")
-
-
-def _letter(words: str, count: int) -> int | None:
-    """ "b", "B.", "antwoord b", "ik denk c", "A want het adres klopt niet" -> the index.
-
-    The letter leads the answer; what follows is a reason or the choice's own words, so
-    "B bellen" is B. A letter inside a sentence ("ik heb a gedaan") is no answer.
-    """
-    tokens = re.findall(r"[a-z]+", words.lower())
-    while tokens and tokens[0] in _LETTER_LEAD and len(tokens) > 1:
-        tokens = tokens[1:]
-    if not tokens or len(tokens[0]) != 1 or tokens[0] not in "abcd"[:count]:
-        return None
-    if len(tokens) > 1 and tokens[0] in ("a", "e") and tokens[1] in ("en", "of"):
-        return None  # "a en b": two answers, not one
-    return "abcd".index(tokens[0])
-
-
-def _pick_index(words: str, titles: list[str]) -> int | None:
+def _pick_index(words: str, titles: list[str], spot_fake: bool = False) -> int | None:
     """Which of the shown choices the typed words mean: a letter, an ordinal or the words."""
-    letter = _letter(words, len(titles))
-    if letter is not None:
-        return letter
-    choices = [(str(i), title, ()) for i, title in enumerate(titles)]
-    found = understand.match_choice(words, choices)
-    return int(found) if found is not None else None
+    return answers.choice(words, titles, spot_fake)
 
 
 def _named_exercise(text: str, ctx: Context) -> Exercise | None:
@@ -495,8 +485,7 @@ def _missed(turn: Turn, ctx: Context) -> None:
 def _on_intake(turn: Turn, code: str, words: str, ctx: Context) -> bool:
     level = code if code in ("1", "2", "3") else None
     if level is None and words:
-        found = understand.match_terms(words, [(lvl, list(kw)) for lvl, kw in INTAKE])
-        level = found[0] if len(found) == 1 else None
+        level = answers.level(words, INTAKE)
     if level is None:
         return False
     turn.state["level"] = int(level)
@@ -523,13 +512,13 @@ def _on_suggest(turn: Turn, code: str, words: str, ctx: Context) -> bool:
     if named is not None:
         _begin(turn, named, ctx)
         return True
-    said = understand.yes_no(words) if words else None
-    if said is True:
+    said = answers.suggestion_reply(words) if words else None
+    if said == "yes":
         exercise = _suggestion(turn.state, ctx)
         if exercise is not None:
             _begin(turn, exercise, ctx)
             return True
-    if said is False:
+    if said == "pick":
         _to_pick(turn.state)
         return True
     return False
@@ -588,30 +577,25 @@ def _on_question(turn: Turn, code: str, words: str, ctx: Context) -> bool:
     return True
 
 
-def _given(state: State, question: Question, code: str, words: str) -> int | bool | None:
-    """The answer in the question's terms: an index, or True/False for a statement."""
+Given = int | bool | list[int]
+
+
+def _given(state: State, question: Question, code: str, words: str) -> Given | None:
+    """The answer in the question's terms: an index, True/False for a statement, or the
+    steps of an order question in the order typed ("eerst ... dan ...")."""
     part = int(state.get("part") or 0)
     if question.type == "true_false":
         if code in ("yes", "no"):
             return code == "yes"
-        # the whole message, then the answer before its reason
-        for said in dict.fromkeys((words, understand.first_clause(words))):
-            if _says(said, FALSE_WORDS):
-                return False
-            if _says(said, TRUE_WORDS):
-                return True
-            yes_no = understand.yes_no(said) if said else None
-            if yes_no is not None:
-                return yes_no
-        return None
+        return answers.true_false(words) if words else None
     prefix, titles = _options(question, part)
     if code.startswith(prefix) and code[1:].isdigit():
-        return int(code[1:])
+        return [int(code[1:])] if question.type == "order" else int(code[1:])
     if not words:
         return None
     if question.type == "order":
-        return _typed_step(state, question, words)
-    return _pick_index(words, titles)
+        return _typed_steps(state, question, words)
+    return _pick_index(words, titles, spot_fake=question.type == "spot_fake" and part == 0)
 
 
 def _options(question: Question, part: int) -> tuple[str, list[str]]:
@@ -624,15 +608,16 @@ def _options(question: Question, part: int) -> tuple[str, list[str]]:
     return "r", [c.text for c in question.reasons]
 
 
-def _typed_step(state: State, question: Question, words: str) -> int | None:
-    """A typed step: its letter in the shown list, or its words."""
+def _typed_steps(state: State, question: Question, words: str) -> list[int] | None:
+    """Typed steps, by letter or words; steps already placed may be said again."""
     shown = shuffled(question, str(state["exercise"]))
-    letter = _letter(words, len(shown))
-    if letter is not None:
-        return shown[letter]
-    left = [i for i in shown if i not in (state.get("picked") or [])]
-    index = _pick_index(words, [question.steps[i] for i in left])
-    return left[index] if index is not None else None
+    typed = answers.steps(words, question.steps, shown)
+    if typed is None:
+        return None
+    picked = list(state.get("picked") or [])
+    while typed and typed[0] in picked:
+        typed = typed[1:]
+    return typed or None
 
 
 def _right_text(question: Question, part: int) -> str:
@@ -653,11 +638,13 @@ def _explanation(question: Question, part: int) -> str:
     return question.explain
 
 
-def _check(turn: Turn, question: Question, given: int | bool, ctx: Context) -> None:
+def _check(turn: Turn, question: Question, given: Given, ctx: Context) -> None:
     state, t = turn.state, ctx.t
     part = int(state.get("part") or 0)
-    if question.type == "order":
-        _check_order(turn, question, int(given), ctx)
+    if isinstance(given, list):
+        for step in given:
+            if not _place_step(turn, question, step, ctx):
+                break
         return
     right, why = _judge(question, part, given)
     if right:
@@ -691,42 +678,41 @@ def _judge(question: Question, part: int, given: int | bool) -> tuple[bool, str 
     return choices[given].correct, choices[given].why
 
 
-def _check_order(turn: Turn, question: Question, given: int, ctx: Context) -> None:
+def _place_step(turn: Turn, question: Question, given: int, ctx: Context) -> bool:
+    """Place one step of an order question; whether a next typed step may follow.
+
+    A wrong step gets a hint; the second time the step is shown and placed for the user.
+    """
     state, t = turn.state, ctx.t
     picked = list(state.get("picked") or [])
     expected = len(picked)
-    if given == expected:
-        picked.append(given)
-        state["tries"] = 0
-    else:
+    right = given == expected
+    if not right:
         state["wrong"] = int(state.get("wrong") or 0) + 1
         state["tries"] = int(state.get("tries") or 0) + 1
         if state["tries"] == 1:
-            number = expected + 1
             hint = t.gettext("Tip: {hint}").format(hint=question.hint)
-            turn.say.append(
-                Message(t.gettext("Dat is niet stap {number}.").format(number=number) + " " + hint)
-            )
-            return
-        turn.say.append(
-            Message(
-                t.gettext("Stap {number} is: {step}.").format(
-                    number=expected + 1, step=question.steps[expected]
-                )
-            )
-        )
-        picked.append(expected)
-        state["tries"] = 0
+            text = t.gettext("Dat is niet stap {number}.").format(number=expected + 1)
+            turn.say.append(Message(f"{text} {hint}"))
+            return False
+        step = question.steps[expected]
+        text = t.gettext("Stap {number} is: {step}.").format(number=expected + 1, step=step)
+        turn.say.append(Message(text))
+    if state.get("wrong"):
+        state["slips"] = int(state.get("slips") or 0) + 1
+    _score(state)
+    state["tries"] = 0
+    picked.append(expected)
     if len(picked) == len(question.steps) - 1:
         picked.append(len(question.steps) - 1)
     state["picked"] = picked
     if len(picked) < len(question.steps):
-        return
-    lead = (
-        t.gettext("Goed zo!") if not state.get("wrong") else t.gettext("Dit is de goede volgorde:")
-    )
+        return right
+    slipped = state.get("slips")
+    lead = t.gettext("Dit is de goede volgorde:") if slipped else t.gettext("Goed zo!")
     turn.say.append(Message(f"{lead}\n{_numbered(question)}\n{question.explain}"))
-    _unit_done(turn, question, ctx)
+    _next_part(turn, question, ctx)
+    return False
 
 
 def _answer_text(question: Question, part: int, t: NullTranslations) -> str:
@@ -751,7 +737,8 @@ def _skip(turn: Turn, question: Question, ctx: Context) -> None:
     """ "Sla over": the answer and why, counted as skipped rather than wrong."""
     state, t = turn.state, ctx.t
     part = int(state.get("part") or 0)
-    state["skipped"] = int(state.get("skipped") or 0) + 1
+    left = len(question.steps) - 1 - len(state.get("picked") or [])
+    state["skipped"] = int(state.get("skipped") or 0) + max(1, left)
     if question.type == "order":
         text = (
             t.gettext("Dit is de goede volgorde:") + f"\n{_numbered(question)}\n{question.explain}"
@@ -769,8 +756,8 @@ def _numbered(question: Question) -> str:
     return "\n".join(f"{n + 1}. {step}" for n, step in enumerate(question.steps))
 
 
-def _unit_done(turn: Turn, question: Question, ctx: Context) -> None:
-    state = turn.state
+def _score(state: State) -> None:
+    """Count the unit just done: right at the first try, at the second, or not."""
     wrong = int(state.get("wrong") or 0)
     if wrong == 0:
         state["half"] += 2
@@ -779,13 +766,18 @@ def _unit_done(turn: Turn, question: Question, ctx: Context) -> None:
     elif wrong == 1:
         state["half"] += 1
         state["right"] += 1
+    state["wrong"] = 0
+
+
+def _unit_done(turn: Turn, question: Question, ctx: Context) -> None:
+    _score(turn.state)
     _next_part(turn, question, ctx)
 
 
 def _next_part(turn: Turn, question: Question, ctx: Context) -> None:
     state = turn.state
-    state.update(tries=0, wrong=0, picked=[])
-    parts = _units(question)
+    state.update(tries=0, wrong=0, picked=[], slips=0)
+    parts = units(question)
     if question.type != "order" and int(state["part"]) + 1 < parts:
         state["part"] += 1
         return
@@ -878,7 +870,9 @@ def _finish(turn: Turn, ctx: Context) -> None:
     turn.say.append(Message(" ".join(lines)))
     state["level"] = next_level(exercise.level, score)
     state["last"] = exercise.id
-    state.update(_fresh_exercise(None, 0))
+    # The tallies stay until the next exercise begins: they tell how the last answer went.
+    fresh = _fresh_exercise(None, 0)
+    state.update({key: fresh[key] for key in fresh if key not in TALLIES})
     state["step"] = "suggest"
 
 
