@@ -64,7 +64,8 @@ TRUE_FALSE_FILLERS = _set(
     "dat is het t tis das zo hoor wel toch echt helemaal ook ik denk volgens mij dus natuurlijk "
     "oke ok nou eh euh uhm van"
 )
-_QUESTION_AFTER_WAAR = _set("is staat zit vind kan moet ligt")
+# "waar is dat?" asks where, it says nothing is true.
+WHERE_AFTER_WAAR = _set("is staat zit vind kan moet ligt")
 QUESTION_WORDS = _set("wat hoe waarom welke wie wanneer waar hoeveel kan kun kunt mag moet")
 
 
@@ -189,7 +190,7 @@ def true_false(text: str) -> bool | None:
             return True
         if not said or any(w not in TRUE | FALSE | NEGATIONS for w in said):
             continue
-        if tokens[0] == "waar" and len(tokens) > 1 and tokens[1] in _QUESTION_AFTER_WAAR:
+        if tokens[0] == "waar" and len(tokens) > 1 and tokens[1] in WHERE_AFTER_WAAR:
             continue  # "waar is dat?": where, not true
         if any(w in FALSE | NEGATIONS for w in said):
             return False
@@ -301,4 +302,5 @@ def suggestion_reply(text: str) -> str | None:
             " ".join(tokens[1:]), (("pick", CHOOSE_SELF),)
         ):
             return "pick"
-    return {True: "yes", False: "pick"}.get(understand.yes_no(text))  # type: ignore[arg-type]
+    said = understand.yes_no(text)  # "👍", "ja hoor", "neen"
+    return None if said is None else "yes" if said else "pick"
