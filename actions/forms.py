@@ -86,10 +86,11 @@ def is_answer(
     """Whether the latest message answers the form's question, or interrupts it.
 
     Only a message sent while the form was asking counts, not the one that started it.
-    A serious problem interrupts even a typed answer. A crisis always interrupts, but for a typed
-    button title that only the classifier took
-    for one ("kies zelf": the safety net saw nothing). The flow's own words (``ours``: "ga
-    terug", a typed button title) beat the NLU's guess; ``also`` lists interrupting intents
+    A serious problem interrupts even a typed answer, and so does a wish for a person or a
+    question about rules that the intent guard read in the words. A crisis always interrupts,
+    but for a typed button title that only the classifier took for one ("kies zelf": the
+    safety net saw nothing). The flow's own words (``ours``: "ga terug", a typed button
+    title) beat the NLU's guess; ``also`` lists interrupting intents
     that are answers at this step (e.g. "coach" where the coach is one of the choices).
     """
     if (tracker.active_loop or {}).get("name") != form:
@@ -108,6 +109,8 @@ def is_answer(
         if problem_help().serious(answer.text):
             return False
         return ours(answer.text) or problem_help().topic(None, answer.text) is None
+    if answer.button is None and answer.intent not in also and _guard_heard(tracker, WISHES):
+        return False  # "kan ik met me coach prate", "ik heb een vraag over mijn uitkering"
     if answer.button is not None or ours(answer.text) or answer.intent in also:
         return True
     if _control_word(tracker) or _start_command(tracker):
@@ -119,10 +122,18 @@ def is_answer(
 CONTROL_INTENTS = frozenset({"pause", "menu", "not_understood", "ask_capabilities"})
 
 
+# Set by the intent guard from the words themselves: a wish that is never an answer.
+WISHES = frozenset({"request_coach", "ask_rules"})
+
+
 def _control_word(tracker: Tracker) -> bool:
+    return _guard_heard(tracker, CONTROL_INTENTS)
+
+
+def _guard_heard(tracker: Tracker, intents: frozenset[str]) -> bool:
     latest = tracker.latest_message or {}
     intent = (latest.get("intent") or {}).get("name")
-    return bool(latest.get("intent_guard")) and intent in CONTROL_INTENTS
+    return bool(latest.get("intent_guard")) and intent in intents
 
 
 def _start_command(tracker: Tracker) -> bool:

@@ -88,7 +88,11 @@ class ValidateOnboardingForm(FormValidationAction):
         tracker: Tracker,
         domain: dict[str, Any],
     ) -> dict[str, Any]:
-        region = parse_region(str(slot_value or ""))
+        # Typed words over an entity: "nederland, maar ik werk soms in belgie" is Nederland.
+        typed = str(tracker.latest_message.get("text") or "")
+        region = (None if typed.startswith("/") else parse_region(typed)) or parse_region(
+            str(slot_value or "")
+        )
         if region is None:
             dispatcher.utter_message(response="utter_region_unknown")
         return {"region": region}

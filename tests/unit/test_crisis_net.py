@@ -280,3 +280,24 @@ def test_a_benefit_sanction_inside_an_answer_is_heard_a_guess_without_a_problem_
 
     assert not answers("gemeente heeft mijn uitkering gekort, maatregel gekregen")
     assert answers("ik ga de VDAB bellen")
+
+
+def test_a_wish_the_guard_heard_interrupts_even_a_step_that_takes_any_text() -> None:
+    from actions.forms import is_answer
+
+    def any_text(text: str) -> bool:  # a free-text step takes everything
+        return True
+
+    def answers(text: str, intent: str, guarded: bool, also: frozenset[str] = frozenset()) -> bool:
+        tracker = _form_tracker(text, intent, None)
+        if guarded:
+            tracker.latest_message["intent_guard"] = {"classifier_intent": "inform"}
+        return is_answer(tracker, "exercise_form", "exercise_answer", any_text, also)
+
+    assert not answers("kan ik met me coach prate", "request_coach", guarded=True)
+    assert not answers("ik heb een vraag over mijn uitkering?", "ask_rules", guarded=True)
+    # where a coach is one of the choices, asking for one is the answer
+    coach = frozenset({"request_coach"})
+    assert answers("kan ik met me coach prate", "request_coach", guarded=True, also=coach)
+    # the classifier's guess alone does not beat the step
+    assert answers("mijn coach zei dat dit goed is", "request_coach", guarded=False)
