@@ -19,19 +19,16 @@ from rasa_sdk.types import DomainDict
 from actions.common import region_of
 from actions.forms import AskFlowAnswer, answer_text, is_answer, say, slot_dict, user_answer
 from actions.support import escalate
-from bot.decision import flow, understand
+from bot.decision import flow
 from bot.decision.catalogue import catalogue, terms
-from bot.decision.dates import parse_date
 from bot.decision.followup import followup_time, local_today
 from bot.dialogue import Message
-from bot.i18n import format_day, texts
+from bot.i18n import format_day, region_or_default, texts
 from bot.store import decisions, jobseekers
 from bot.store.db import run_db
 
 # Where "coach" is one of the answers, or free text is expected, a coach request
 # is an answer for the flow, not an interruption.
-# Steps that ask for a day: a date typed there is an answer, never an interruption.
-DATE_STEPS = {"next_when", "later_when"}
 COACH_IS_AN_ANSWER = {
     "decide",
     "not_yet",
@@ -43,7 +40,11 @@ COACH_IS_AN_ANSWER = {
 
 
 def context(tracker: Tracker) -> flow.Context:
-    region = region_of(tracker)
+    # A journey under way keeps the region it began in: its options are that catalogue's,
+    # whatever a stray "region" entity ("den eerste") did to the slot meanwhile.
+    journey = state_of(tracker)
+    began = journey.get("region") if journey and flow.in_progress(journey) else None
+    region = region_or_default(began) if began else region_of(tracker)
     return flow.Context(
         region=region,
         today=local_today(region),
@@ -92,11 +93,13 @@ class ValidateDecisionForm(FormValidationAction):
         coach = {"request_coach"} if state.get("step") in COACH_IS_AN_ANSWER else set()
 
         def ours(text: str) -> bool:
+            # "volgende week dinsdag" is a date here, whatever the NLU makes of it (goodbye);
+            # "geld, want ik heb kinderen" answers the step, it is no problem to refer.
+            # What the classifier took for a crisis is ours only as a typed button or command.
             ctx = context(tracker)
-            typed = flow.button_typed(state, text, ctx)
-            # "volgende week dinsdag" is a date here, whatever the NLU makes of it (goodbye).
-            day = state.get("step") in DATE_STEPS and parse_date(text, ctx.today) is not None
-            return bool(understand.command(text) or typed or day)
+            if user_answer(tracker).intent in ("crisis", "distress"):
+                return flow.says_command(state, text, ctx)
+            return flow.understands(state, text, ctx)
 
         if not is_answer(tracker, self.form_name(), "decision_answer", ours, frozenset(coach)):
             return {}

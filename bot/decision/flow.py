@@ -15,12 +15,14 @@ effects, so the actions stay thin and this module stays testable.
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from babel.support import NullTranslations
 
+from bot.control_words import control_intent
 from bot.decision import understand
 from bot.decision.catalogue import Catalogue, Option, Terms
 from bot.decision.dates import parse_date
@@ -48,6 +50,12 @@ BACK = {
     "summary": "helper",
     "change": "summary",
 }
+# Steps that ask for a day.
+DATE_STEPS = ("next_when", "later_when")
+# Where "weet ik niet" goes on: no more options to see, nothing more that matters, not yet.
+UNSURE_NEXT = {"options": "preferences", "preferences": "decide", "decide": "not_yet"}
+# Steps after the choice, where "nee toch de eerste" is a change of mind.
+AFTER_CHOICE = ("next_what", "next_when", "helper")
 # What the user may want to change after "Klopt dit?" -> the step that asks it again.
 CHANGE_WORDS = (
     ("decide", ("keuze", "kiezen", "andere keuze", "optie")),
@@ -457,15 +465,43 @@ def preference_labels(ids: list[str], ctx: Context) -> list[str]:
 
 def button_typed(state: State, text: str, ctx: Context) -> str | None:
     """The code of the button whose title the user typed (some people type, not tap)."""
-    typed = understand.normalise(text)
     asker = _PROMPTS.get(str(state.get("step")))
-    if not typed or asker is None:
+    if not understand.normalise(text) or asker is None:
         return None
     for message in asker(state, ctx):
         for button in message.buttons:
-            if understand.normalise(button.title) == typed:
+            if understand.says_title(text, button.title):
                 return button.answer
     return None
+
+
+def says_command(state: State, text: str, ctx: Context) -> bool:
+    """A typed button, a command ("terug") or, where a day is asked, a date: never a guess."""
+    step = state.get("step")
+    day = step in DATE_STEPS and parse_date(text, ctx.today) is not None
+    return bool(understand.command(text) or button_typed(state, text, ctx) or day)
+
+
+def understands(state: State, text: str, ctx: Context) -> bool:
+    """Whether the current step takes this typed text as its answer (a dry run of advance).
+
+    The form asks this before the classifier's guess may interrupt: "geld, want ik heb
+    kinderen" answers "wat vind je belangrijk?"; it is no problem to refer. Where any text
+    would do (the first step, the helper) it must read like that answer, so a message that
+    is about something else still reaches the classifier.
+    """
+    step = state.get("step")
+    if step not in _HANDLERS or not text.strip():
+        return False
+    if says_command(state, text, ctx):
+        return True
+    if control_intent(text):
+        return False
+    recognise = _RECOGNISE.get(str(step))
+    if recognise is not None and not recognise(state, text, ctx):
+        return False
+    trial = advance(state, Answer(text=text), ctx)
+    return int(trial.state.get("misses") or 0) == 0
 
 
 def advance(state: State, answer: Answer, ctx: Context) -> Turn:
@@ -485,7 +521,9 @@ def advance(state: State, answer: Answer, ctx: Context) -> Turn:
         _go(turn, BACK[step], ctx)
         return turn
     handler = _HANDLERS[step]
-    understood = handler(turn, code, words, answer.intent, ctx)
+    understood = (bool(words) and understand.unsure(words) and _unsure(turn, ctx)) or handler(
+        turn, code, words, answer.intent, ctx
+    )
     if understood:
         turn.state["misses"] = 0
     else:
@@ -557,6 +595,37 @@ def _yes_no(code: str, words: str, intent: str | None) -> bool | None:
     return None
 
 
+def _unsure(turn: Turn, ctx: Context) -> bool:
+    """ "Weet ik niet" answers every step: skip what may be skipped, else help to choose.
+
+    The first step has its own answer for it (the goal "Weet ik nog niet").
+    """
+    state, t = turn.state, ctx.t
+    step = state["step"]
+    if step in UNSURE_NEXT:
+        state["page"] = 0
+        _go(turn, UNSURE_NEXT[step], ctx)
+        return True
+    if step == "next_what":
+        idea = _suggestion(state, ctx)
+        state["typing"] = not idea
+        hint = t.gettext("Dat is goed. Je mag ook mijn idee kiezen.")
+        if not idea:
+            hint = t.gettext("Dat is goed. Kies iets kleins. Bijvoorbeeld: iemand bellen.")
+        turn.say.append(Message(hint))
+        return True
+    any_day = t.gettext("Dat is goed. Kies een dag die makkelijk is. Bijvoorbeeld over 1 week.")
+    hints = {
+        "next_when": any_day,
+        "later_when": any_day,
+        "helper": t.gettext("Dat is goed. Je coach kan je helpen. Of je doet het zelf."),
+    }
+    if step not in hints:
+        return False
+    turn.say.append(Message(hints[step]))
+    return True
+
+
 def _on_resume(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
     if _yes_no(code, words, intent) is True or understand.command(words) == "done":
         _go(turn, turn.state.pop("resume_step", "goal"), ctx)
@@ -605,9 +674,13 @@ def _named_option(code: str, words: str, ids: list[str], ctx: Context) -> Option
     found = understand.match_choice(words, choices) or understand.match_choice(
         understand.first_clause(words), choices
     )
-    if found is None:  # a name from the whole catalogue ("toch vrijwilligerswerk")
+    if found is None and not _is_ordinal_only(words):
+        # A name from the whole catalogue ("toch vrijwilligerswerk"), not from the reason
+        # after it: "geld, want ik heb kinderen" names no option.
         every = [(o.id, o.title, o.keywords) for o in ctx.catalogue.options]
-        found = understand.match_choice(words, every) if not _is_ordinal_only(words) else None
+        found = understand.corrected_choice(words, every) or understand.match_choice(
+            understand.first_clause(words), every
+        )
     return ctx.catalogue.get(found) if found else None
 
 
@@ -659,10 +732,6 @@ def _on_preferences(turn: Turn, code: str, words: str, intent: str | None, ctx: 
     nothing = _yes_no(code, words, intent) is False or understand.normalise(words) in (
         "niks",
         "niets",
-        "weet ik niet",
-        "geen idee",
-        "maakt niet uit",
-        "maakt me niet uit",
     )
     if picked:
         labels = "\n".join(f"- {label}." for label in preference_labels(picked, ctx))
@@ -690,21 +759,46 @@ def _on_decide(turn: Turn, code: str, words: str, intent: str | None, ctx: Conte
         return _on_not_yet(turn, nav if nav != "not_yet" else "", words, intent, ctx, enter=True)
     asks_more = code.startswith("more:") or nav == "more" or understand.asks_about(words)
     offered = state.get("offered") or []
-    option = _named_option(code, words, offered, ctx)
+    option = None if asks_more else _new_choice(state, words, ctx)
+    option = option or _named_option(code, words, offered, ctx)
     if option is None and asks_more and words:  # "wat is er minder goed aan de eerste?"
         index = understand.mentioned_choice(words, len(offered))
         option = ctx.catalogue.get(offered[index]) if index is not None else None
     if option is None:
         return False
     if asks_more:
+        # A question is no answer: the state stays as it was, the choices are asked again.
         turn.say.append(option_detail(option, ctx))
-        state["brief"] = True
         return True
+    _choose(turn, option, ctx)
+    return True
+
+
+def _choose(turn: Turn, option: Option, ctx: Context) -> None:
+    """Take the choice (again, after a change of mind) and ask for the first step."""
+    state = turn.state
     state["choice"] = option.id
+    state["next_what"], state["next_on"], state["helper"] = None, None, None
     state["shown"] = _merge(state.get("shown") or [], [option.id])
     turn.say.append(Message(ctx.t.gettext("Je kiest: {title}.").format(title=option.title)))
     _go(turn, "next_what", ctx)
-    return True
+
+
+def _new_choice(state: State, words: str, ctx: Context) -> Option | None:
+    """The option a change of mind names: "nee toch de eerste", and after the choice "de 2e".
+
+    The last option named after a correction word wins; the offered options only, so a
+    first step that names a place ("bellen met het uitzendbureau") changes nothing.
+    """
+    if not words:
+        return None
+    offered = [ctx.catalogue.get(i) for i in state.get("offered") or []]
+    choices = [(o.id, o.title, o.keywords) for o in offered]
+    found = understand.corrected_choice(words, choices)
+    if found is None and state.get("step") in AFTER_CHOICE:
+        index = understand.ordinal_choice(words, len(offered))
+        found = offered[index].id if index is not None else None
+    return ctx.catalogue.get(found) if found else None
 
 
 def _on_not_yet(
@@ -764,10 +858,27 @@ def _after(turn: Turn, step: str, ctx: Context) -> None:
         _go(turn, step, ctx)
 
 
+def _changed_mind(turn: Turn, words: str, ctx: Context) -> bool:
+    option = _new_choice(turn.state, words, ctx)
+    if option is None:
+        return False
+    _choose(turn, option, ctx)
+    return True
+
+
+LEADING_NO = re.compile(r"^\W*(?:nee|neen|nope|no)\b\W*", re.IGNORECASE)
+
+
 def _on_next_what(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
     state = turn.state
     idea = _suggestion(state, ctx)
     said = _yes_no(code, words, intent)
+    if _changed_mind(turn, words, ctx):
+        return True
+    own = LEADING_NO.sub("", words)
+    if said is False and own != words and understand.describes_step(own):
+        said = None  # "nee, ik ga zelf eerst bellen": their own step instead of the idea
+        words = own
     if code == "own" or (said is False and not state.get("typing")):
         state["typing"] = True
         return True
@@ -784,6 +895,8 @@ def _on_next_what(turn: Turn, code: str, words: str, intent: str | None, ctx: Co
 
 
 def _on_next_when(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    if _changed_mind(turn, words, ctx):
+        return True
     day = parse_date(code or words, ctx.today)
     if day is None or _in_past(turn, day, ctx):
         return day is not None
@@ -811,11 +924,13 @@ def _on_helper(turn: Turn, code: str, words: str, intent: str | None, ctx: Conte
     }
     if code in fixed:
         helper = fixed[code]
+    elif _changed_mind(turn, words, ctx):
+        return True
     else:
         helper = your(mask(words)[:MAX_HELPER_TEXT].strip())
         if len(helper) < 2 or understand.command(words):
             return False
-        if understand.normalise(helper) in ("niemand", "zelf", "ik zelf", "alleen", "ikzelf"):
+        if understand.alone(words):  # "niemand", "ik doe da zelf"
             helper = fixed["help:self"]
     state["helper"] = helper
     _go(turn, "summary", ctx)
@@ -837,7 +952,9 @@ def _on_summary(turn: Turn, code: str, words: str, intent: str | None, ctx: Cont
         turn.finished = True
         return True
     if said is False:
-        _go(turn, "change", ctx)
+        # "nee, de datum klopt niet": straight to that question; a bare "nee" asks what.
+        if not _on_change(turn, code, words, intent, ctx):
+            _go(turn, "change", ctx)
         return True
     return _on_change(turn, code, words, intent, ctx)
 
@@ -847,6 +964,9 @@ def _on_change(turn: Turn, code: str, words: str, intent: str | None, ctx: Conte
     if target is None and words:
         found = understand.match_terms(words, [(s, k) for s, k in CHANGE_WORDS])
         target = found[0] if found else None
+    if target is None and words and parse_date(words, ctx.today) is not None:
+        turn.state["fixing"] = True  # "over 2 weken": the new day itself
+        return _on_next_when(turn, "", words, intent, ctx)
     if target not in ("decide", "next_what", "next_when", "helper", "goal"):
         return False
     turn.state["fixing"] = target in ("next_what", "next_when", "helper", "goal")
@@ -952,3 +1072,24 @@ _HANDLERS = {
     "review_still_good": _on_review_still_good,
     "review_later": _on_review_later,
 }
+
+
+def _reads_as_step(state: State, text: str, ctx: Context) -> bool:
+    return (
+        _yes_no("", text, None) is not None
+        or understand.describes_step(text)
+        or understand.unsure(text)
+        or _new_choice(state, text, ctx) is not None
+    )
+
+
+def _reads_as_helper(state: State, text: str, ctx: Context) -> bool:
+    return (
+        understand.names_helper(text)
+        or understand.unsure(text)
+        or _new_choice(state, text, ctx) is not None
+    )
+
+
+# Steps that take any text: what it must read like to beat the classifier's guess.
+_RECOGNISE = {"next_what": _reads_as_step, "helper": _reads_as_helper}

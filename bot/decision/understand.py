@@ -13,6 +13,9 @@ Word matching, shared by every function:
   list "werken" as a keyword of its own.
 - typos: a typed word of 5+ letters matches a keyword word of 5+ letters with the same first
   letter and a difflib ratio of at least 0.84 (about one letter off), ``y`` read as ``ij``.
+  A letter typed twice ("werrk") matches a keyword of 4+ letters.
+- verb stems: inside a phrase of 2+ words, the stem that A2 Dutch uses for a verb counts as
+  the verb: "nederlands leer" is "nederlands leren", "werk zoekt" is "werk zoeken".
 - negation: a keyword with "geen", "niet" or "zonder" among the two words before it, small
   words such as "de" and "met" not counted and within one clause ("," or "maar" ends one),
   does not count: "geen vaste uren", "niet in de zorg".
@@ -50,6 +53,7 @@ SPELLINGS: dict[str, str] = {
     "mn": "mijn", "m": "mijn", "zn": "zijn", "ff": "even", "effe": "even", "eff": "even",
     "efkes": "even", "efkens": "even", "eefkes": "even",
     "nie": "niet", "ni": "niet", "nt": "niet", "gn": "geen", "k": "ik", "da": "dat", "wa": "wat",
+    "gene": "geen", "genen": "geen", "den": "de", "nen": "een", "ne": "een",
     "idd": "inderdaad", "oki": "oke", "okay": "oke", "okee": "oke", "okey": "oke",
 }  # fmt: skip
 
@@ -70,9 +74,10 @@ CHOICE_FILLERS: frozenset[str] = _words_of(
     # "wat is de tweede?", "meer over nummer 3", "vertel over de eerste"
     "wat hoe zit over meer vertel uitleg info een van bij gaat"
 )
-# Title words that say nothing about which choice is meant.
+# Title words that say nothing about which choice is meant ("ik doe het zelf" chooses no
+# "Zelf solliciteren").
 TITLE_STOPWORDS: frozenset[str] = _words_of(
-    "iets eerst niet geen nog hebben doen gaan worden zijn mijn eigen jouw meer veel heel"
+    "iets eerst niet geen nog hebben doen gaan worden zijn mijn eigen jouw meer veel heel zelf"
 )
 
 BACK: tuple[str, ...] = (
@@ -188,9 +193,39 @@ def _similar(word: str, keyword: str) -> bool:
     )
 
 
-def _word_matches(word: str, keyword: str, compound: bool) -> bool:
+def _typed_twice(word: str, keyword: str) -> bool:
+    """ "werrk" for "werk": one letter of the keyword typed twice."""
+    return len(word) == len(keyword) + 1 and any(
+        word[i] == word[i + 1] and word[:i] + word[i + 1 :] == keyword for i in range(len(word) - 1)
+    )
+
+
+VOWELS = "aeiou"
+
+
+@lru_cache(maxsize=4096)
+def _stems(keyword: str) -> frozenset[str]:
+    """The forms A2 Dutch uses for a verb: "leren" -> leer, leert; "zoeken" -> zoek, zoekt."""
+    if not keyword.endswith("en") or len(keyword) < 5:
+        return frozenset()
+    stem = keyword[:-2]
+    # One vowel before the last consonant is written twice: "leren" -> "leer", not "zoeken".
+    open_syllable = stem[-1] not in VOWELS and stem[-2] in VOWELS and stem[-2:] != "ie"
+    if open_syllable and (len(stem) < 3 or stem[-3] not in VOWELS):
+        stem = stem[:-1] + stem[-2] + stem[-1]
+    if stem[-2:-1] == stem[-1:] and stem[-1] not in VOWELS:  # "bellen" -> "bel"
+        stem = stem[:-1]
+    stem = stem[:-1] + {"z": "s", "v": "f"}.get(stem[-1], stem[-1])  # "lezen" -> "lees"
+    return frozenset({stem, stem if stem.endswith("t") else stem + "t"})
+
+
+def _word_matches(word: str, keyword: str, compound: bool, inflected: bool = False) -> bool:
     """Whether a typed word is this keyword word, by the rules in the module docstring."""
     if word == keyword:
+        return True
+    if len(keyword) >= 4 and _typed_twice(word, keyword):
+        return True
+    if inflected and word in _stems(keyword):
         return True
     if len(keyword) < 5 or len(word) < 5:
         return False
@@ -221,7 +256,8 @@ def _find(clauses: Sequence[Sequence[str]], phrase: Sequence[str]) -> tuple[int,
     for c, clause in enumerate(clauses):
         for start in range(len(clause) - len(phrase) + 1):
             if all(
-                _word_matches(clause[start + i], word, compound) for i, word in enumerate(phrase)
+                _word_matches(clause[start + i], word, compound, inflected=not compound)
+                for i, word in enumerate(phrase)
             ) and not (check_negation and _negated(clause, start)):
                 return c, start
     return None
@@ -422,3 +458,101 @@ def yes_no(text: str) -> bool | None:
     if " ".join(words) in NO or _NO_WORDS.intersection(words):
         return False
     return True if _YES_WORDS.intersection(words) else None
+
+
+# Not knowing, or not minding: an answer at every step ("weet ik niet", "da maakt mij nie uit").
+UNSURE: tuple[str, ...] = (
+    "weet ik niet", "weet niet", "ik weet het niet", "weet het niet", "weet ik nog niet",
+    "weet het nog niet", "weet ik veel", "geen idee", "geen flauw idee", "nog geen idee", "idk",
+    "ik twijfel", "twijfel", "maakt niet uit", "maakt niks uit", "maakt niets uit",
+    "maakt allemaal niet uit", "boeit niet", "kan niet schelen", "geen voorkeur",
+    "alles is goed", "alles goed", "om het even", "egaal",
+)  # fmt: skip
+
+
+def unsure(text: str) -> bool:
+    """Whether the message (nearly whole) says "I don't know" or "I don't mind"."""
+    return phrase_command(text, (("unsure", UNSURE),)) is not None
+
+
+# Words that take back what came before them: "nee toch de eerste", "wacht, doe maar 1".
+CORRECTIONS: tuple[str, ...] = (
+    "nee", "neen", "wacht", "toch", "liever", "doe maar", "ik bedoel", "bedoel", "sorry", "oeps",
+)  # fmt: skip
+_CORRECTION = re.compile(r"\b(?:" + "|".join(map(re.escape, CORRECTIONS)) + r")\b")
+
+
+def corrected_choice(text: str, choices: Sequence[tuple[str, str, Sequence[str]]]) -> str | None:
+    """The choice named after the last correction word: after a change of mind it wins.
+
+    "de tweede, nee toch de eerste" and "wacht nee, doe maar de eerste want dan hou ik mijn
+    uitkering" both give the first choice; a message without a correction word gives None.
+    """
+    head = text[:MAX_CHARS]
+    for match in reversed(list(_CORRECTION.finditer(head.lower()))):
+        tail = head[match.end() :]
+        found = match_choice(tail, choices) or match_choice(first_clause(tail.strip()), choices)
+        if found is not None:
+            return found
+    return None
+
+
+# What people do as a first step: "ik ga eerst bellen met het uitzendbureau".
+PLAN_WORDS: tuple[str, ...] = (
+    "bellen", "bel", "opbellen", "mailen", "mail", "appen", "app", "vragen", "vraag", "zoeken",
+    "zoek", "opzoeken", "sturen", "stuur", "schrijven", "schrijf", "maken", "maak", "afspraak",
+    "inschrijven", "aanmelden", "meld", "langsgaan", "langs", "praten", "praat", "kijken", "kijk",
+    "solliciteren", "solliciteer", "bezoeken", "regelen", "regel", "lezen", "oefenen", "oefen",
+    "beginnen", "begin", "starten", "informeren", "ga naar", "langs bij",
+)  # fmt: skip
+# Who helps: a person, an organisation, or nobody ("ik doe het zelf"). Not "iemand": it is
+# the end of "niemand".
+SELF_WORDS: tuple[str, ...] = ("zelf", "ikzelf", "mezelf", "mijzelf", "alleen", "niemand")
+HELPER_WORDS: tuple[str, ...] = (
+    "buurman", "buurvrouw", "buren", "zus", "zusje", "broer", "broertje", "moeder", "mama",
+    "vader", "papa", "ouders", "vriend", "vriendin", "vrienden", "partner", "man", "vrouw",
+    "oom", "tante", "neef", "nicht", "zoon", "dochter", "familie", "opa", "oma", "coach",
+    "klantmanager", "consulent", "begeleider", "maatschappelijk werker", "docent", "leraar",
+    "juf", "collega", "collegas", "wijkteam", "maatje", "taalmaatje", "vrijwilliger",
+    "uitzendbureau", "gemeente", "vdab", "uwv", "ocmw", "bibliotheek", "bieb",
+)  # fmt: skip
+
+
+def _states(text: str, words: Sequence[str]) -> bool:
+    """Whether a statement (no question) mentions one of these words."""
+    return "?" not in text[:MAX_CHARS] and bool(match_terms(text, [("hit", words)]))
+
+
+def describes_step(text: str) -> bool:
+    """Whether the message says what the person will do: "ik ga eerst de VDAB bellen"."""
+    return _states(text, PLAN_WORDS)
+
+
+def names_helper(text: str) -> bool:
+    """Whether the message says who helps: "mijn buurman helpt", "ik doe da zelf"."""
+    return _states(text, HELPER_WORDS + SELF_WORDS)
+
+
+def alone(text: str) -> bool:
+    """ "ik doe da zelf", "niemand": nobody helps (and no helper is named)."""
+    return _states(text, SELF_WORDS) and not _states(text, HELPER_WORDS)
+
+
+def ordinal_choice(text: str, count: int) -> int | None:
+    """The 0-based choice a message that is only an ordinal picks ("den eerste", "nummer 2")."""
+    return _ordinal(_words(text), count)
+
+
+def says_title(text: str, title: str) -> bool:
+    """Whether a message is a button's title, one small word said otherwise.
+
+    "ik doe da zelf" is the button "Ik doe het zelf": Flemish and A2 Dutch swap articles and
+    pronouns, never the words that carry the meaning.
+    """
+    typed, wanted = _words(text), _words(title)
+    if not typed or len(typed) != len(wanted):
+        return False
+    different = [(a, b) for a, b in zip(typed, wanted, strict=True) if a != b]
+    if not different:
+        return True
+    return len(wanted) >= 3 and len(different) == 1 and max(map(len, different[0])) <= 3

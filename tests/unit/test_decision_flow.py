@@ -1030,3 +1030,194 @@ def test_state_is_json_after_every_turn_of_a_long_walk() -> None:
             json.dumps(value)
     assert turn.state["helper"] == "je buurman"
     assert turn.state["goal"] == "learn"
+
+
+# --------------------------------------------------------------------------- typed as people type
+
+
+def at_step(step: str, region: str = "nl_NL") -> Chat:
+    """A journey that reached this step with buttons, the first option chosen."""
+    chat = Chat(region)
+    codes = ["goal:work", "done", "done", "choose:", "yes", "morgen", "help:self"]
+    for code in codes:
+        if chat.step == step:
+            break
+        chat.press(code if code != "choose:" else f"choose:{chat.state['offered'][0]}")
+    assert chat.step == step
+    return chat
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "expected"),
+    [
+        ("geld en dichtbij huis want ik heb kinderen", "nl_NL", ["money", "close_to_home"]),
+        ("geld is belangrijk, ik heb drie kinder", "nl_NL", ["money"]),
+        ("dichtbij huis want ik heb gene auto", "nl_BE", ["close_to_home"]),
+    ],
+)
+def test_what_matters_with_a_reason(text: str, region: str, expected: list[str]) -> None:
+    chat = at_step("preferences", region)
+    assert flow.understands(chat.state, text, chat.ctx)
+    chat.type(text)
+    assert chat.step == "preferences" and chat.state["preferences"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [("werrk vinde", "options"), ("ik wil beter nederlands leer", "options"),
+     ("'k weet het nie", "options")],
+)  # fmt: skip
+def test_goal_typed_with_typos_and_a2_grammar(text: str, step: str) -> None:
+    chat = Chat()
+    chat.type(text)
+    assert chat.step == step and chat.state["misses"] == 0
+
+
+@pytest.mark.parametrize(
+    ("step", "then"),
+    [("options", "preferences"), ("preferences", "decide"), ("decide", "not_yet"),
+     ("next_when", "next_when"), ("helper", "helper")],
+)  # fmt: skip
+@pytest.mark.parametrize("text", ["weet ik niet", "da maakt mij nie uit", "geen idee"])
+def test_not_knowing_answers_every_step(step: str, then: str, text: str) -> None:
+    chat = at_step(step)
+    turn = chat.type(text)
+    assert chat.step == then and chat.state["misses"] == 0
+    assert "snap ik niet" not in text_of(turn.say)
+    assert not any(problems(message) for message in turn.say)
+
+
+def test_not_knowing_the_first_step_offers_the_idea_again() -> None:
+    chat = at_step("next_what")
+    chat.press("own")
+    turn = chat.type("weet ik niet")
+    assert chat.step == "next_what" and not chat.state["typing"]
+    assert "idee" in text_of(turn.say) and "yes" in chat.answers()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["nee toch de eerste", "wacht nee, doe maar de eerste want dan hou ik mijn uitkering",
+     "de eerste", "oeps, ik bedoel de eerste"],
+)  # fmt: skip
+def test_a_change_of_mind_after_choosing_is_a_new_choice(text: str) -> None:
+    chat = at_step("decide")
+    chat.type("de tweede")
+    assert chat.step == "next_what"
+    chat.type(text)
+    assert chat.step == "next_what" and chat.state["choice"] == chat.state["offered"][0]
+
+
+def test_a_change_of_mind_later_asks_the_first_step_again() -> None:
+    chat = at_step("helper")
+    chat.type("nee toch liever de derde")
+    assert chat.step == "next_what" and chat.state["choice"] == chat.state["offered"][2]
+    assert chat.state["next_what"] is None and chat.state["next_on"] is None
+
+
+def test_the_last_choice_named_wins_at_decide() -> None:
+    chat = at_step("decide")
+    chat.type("de tweede, nee toch de eerste")
+    assert chat.state["choice"] == chat.state["offered"][0]
+
+
+def test_a_reason_names_no_option() -> None:
+    chat = at_step("decide")
+    chat.type("geld, want ik heb kinderen")  # "kinderen" is a keyword of the wijkteam
+    assert chat.step == "decide" and chat.state["choice"] is None
+
+
+def test_a_question_about_an_option_leaves_the_state_as_it_was() -> None:
+    chat = at_step("decide")
+    before = dict(chat.state)
+    turn = chat.type("wat is beschut werk precies?")
+    assert "Beschut werk" in text_of(turn.say) and "Minder goed:" in text_of(turn.say)
+    assert chat.state == before
+    assert "Wat kies je?" in text_of(chat.asked())
+
+
+def test_no_with_an_own_first_step_takes_that_step() -> None:
+    chat = at_step("next_what")
+    text = "nee ik ga zelf eerst bellen met het uitzendbureau bij mij in de straat"
+    assert flow.understands(chat.state, text, chat.ctx)
+    chat.type(text)
+    assert chat.step == "next_when"
+    assert chat.state["next_what"] == text.removeprefix("nee ") + "."
+    assert chat.state["choice"] == chat.state["offered"][0]  # the place named is no new choice
+
+
+def test_a_bare_no_to_the_idea_still_asks_to_type() -> None:
+    chat = at_step("next_what")
+    chat.type("nee")
+    assert chat.step == "next_what" and chat.state["typing"]
+
+
+@pytest.mark.parametrize(
+    ("text", "helper"),
+    [("ik doe da zelf", "je doet het zelf"), ("niemand", "je doet het zelf"),
+     ("mijn buurman helpt", "je buurman helpt")],
+)  # fmt: skip
+def test_who_helps_typed(text: str, helper: str) -> None:
+    chat = at_step("helper", "nl_BE")
+    assert flow.understands(chat.state, text, chat.ctx)
+    chat.type(text)
+    assert chat.step == "summary" and chat.state["helper"] == helper
+    assert "Klopt dit?" in text_of(chat.asked())
+
+
+def test_no_the_date_is_wrong_asks_the_day_then_back_to_the_summary() -> None:
+    chat = at_step("summary")
+    chat.type("nee de datum klopt niet")
+    assert chat.step == "next_when" and chat.state["fixing"]
+    chat.type("over 2 weken")
+    assert chat.step == "summary"
+    assert chat.state["next_on"] == (TODAY + timedelta(days=14)).isoformat()
+
+
+def test_a_new_day_typed_at_what_to_change() -> None:
+    chat = at_step("summary")
+    chat.press("no")
+    assert chat.step == "change"
+    chat.type("over 2 weken")
+    assert chat.step == "summary"
+    assert chat.state["next_on"] == (TODAY + timedelta(days=14)).isoformat()
+
+
+def test_flemish_journey_typed() -> None:
+    chat = Chat("nl_BE")
+    for text in ("ne job vinden", "ga maar verder", "da maakt mij nie uit", "den eerste"):
+        chat.type(text)
+    assert chat.step == "next_what" and chat.state["choice"] == chat.state["offered"][0]
+    for text in ("ja da doe ik", "morgen", "ik doe da zelf"):
+        chat.type(text)
+    assert chat.step == "summary"
+    assert chat.type("ja da klopt").finished
+
+
+@pytest.mark.parametrize("step", ["preferences", "decide", "next_what", "next_when", "helper"])
+@pytest.mark.parametrize(
+    "text",
+    ["ik heb schulden", "stop", "ik wil dood", "hoe laat is het?", "wie kan mij helpen?",
+     "menu", "ik snap het niet", "xyz qqq"],
+)  # fmt: skip
+def test_what_is_not_an_answer_is_left_to_the_classifier(step: str, text: str) -> None:
+    chat = at_step(step)
+    assert not flow.understands(chat.state, text, chat.ctx)
+
+
+@pytest.mark.parametrize(
+    ("step", "text"),
+    [("goal", "werk"), ("preferences", "geld"), ("decide", "nummer 1 👍"),
+     ("next_what", "ja da doe ik"), ("next_when", "volgende week dinsdag"),
+     ("helper", "ik doe da zelf"), ("summary", "ja klopt"), ("options", "terug")],
+)  # fmt: skip
+def test_the_step_understands_its_own_answers(step: str, text: str) -> None:
+    chat = at_step(step)
+    assert flow.understands(chat.state, text, chat.ctx)
+
+
+def test_a_crisis_word_is_only_a_command_or_a_typed_button() -> None:
+    chat = at_step("helper")
+    assert flow.says_command(chat.state, "ik doe da zelf", chat.ctx)
+    assert not flow.says_command(chat.state, "mijn buurman helpt", chat.ctx)
+    assert not flow.says_command(chat.state, "ik wil dood", chat.ctx)

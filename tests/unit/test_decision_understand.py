@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from bot.decision.understand import command, match_choice, match_terms, normalise, yes_no
+from bot.decision.understand import (
+    alone,
+    command,
+    corrected_choice,
+    describes_step,
+    match_choice,
+    match_terms,
+    names_helper,
+    normalise,
+    ordinal_choice,
+    says_title,
+    unsure,
+    yes_no,
+)
 
 PREFERENCES = [
     ("money", ["geld", "salaris", "verdienen", "centen"]),
@@ -332,3 +345,124 @@ def test_junk_never_raises(junk: str) -> None:
     command(junk)
     yes_no(junk)
     normalise(junk)
+    unsure(junk)
+    corrected_choice(junk, OPTIONS)
+    describes_step(junk)
+    names_helper(junk)
+    says_title(junk, "Ik doe het zelf")
+
+
+# --------------------------------------------------------------------------- as people type
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("werrk vinde", ["work"]),  # a letter typed twice, a letter left off
+        ("wwerk", ["work"]),
+        ("ik wil beter nederlands leer", ["learn"]),  # the stem A2 Dutch uses for the verb
+        ("nederlands leert", ["learn"]),
+        ("ne job vinden", ["work"]),  # Flemish "ne" is "een"
+        ("ik wil leer", []),  # a stem alone is too loose: "woon" is no "wonen"
+        ("wek", []),  # a letter left off a short word is another word
+    ],
+)
+def test_typos_and_verb_stems(text: str, expected: list[str]) -> None:
+    terms = [(g, kws) for g, _, kws in GOALS]
+    terms[1] = ("learn", [*terms[1][1], "nederlands leren"])
+    assert match_terms(text, terms) == expected
+
+
+def test_flemish_geen_and_den() -> None:
+    assert match_terms("dichtbij huis want ik heb gene auto", PREFERENCES) == ["close_to_home"]
+    assert match_terms("ik wil gene vaste uren", PREFERENCES) == []
+    assert match_choice("den eerste", OPTIONS) == "volunteer"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["weet ik niet", "'k weet het nie", "da maakt mij nie uit", "geen idee hoor",
+     "weet ik nog niet", "maakt me niks uit", "Geen flauw idee!", "ik twijfel"],
+)  # fmt: skip
+def test_unsure(text: str) -> None:
+    assert unsure(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ik weet niet hoe ik moet solliciteren", "ik heb schulden", "stop", "ik wil dood", "nee",
+     "wat maakt het uit?", "geld"],
+)  # fmt: skip
+def test_not_unsure(text: str) -> None:
+    assert not unsure(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("nee toch de eerste", "volunteer"),
+        ("de tweede, nee toch de eerste", "volunteer"),
+        ("wacht nee, doe maar de eerste want dan hou ik mijn uitkering", "volunteer"),
+        ("liever de cursus", "course"),
+        ("oeps ik bedoel nummer 3", "course"),
+        ("de eerste", None),  # no change of mind: the ordinary choice reads it
+        ("nee", None),
+        ("nee ik ga zelf bellen", None),
+        ("nee toch niet", None),
+    ],
+)
+def test_corrected_choice(text: str, expected: str | None) -> None:
+    assert corrected_choice(text, OPTIONS) == expected
+
+
+def test_ordinal_choice() -> None:
+    assert ordinal_choice("den eerste", 3) == 0
+    assert ordinal_choice("nummer 2 👍", 3) == 1
+    assert ordinal_choice("ik ga de eerste dag bellen", 3) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "plan"),
+    [
+        ("nee ik ga zelf eerst bellen met het uitzendbureau bij mij in de straat", True),
+        ("mijn cv maken", True),
+        ("een mail sturen naar de vdab", True),
+        ("ik bel morgen de gemeente", True),
+        ("ik ga niet bellen", False),
+        ("ik heb schulden", False),
+        ("kan ik bellen?", False),  # a question, not a plan
+    ],
+)
+def test_describes_step(text: str, plan: bool) -> None:
+    assert describes_step(text) is plan
+
+
+@pytest.mark.parametrize(
+    ("text", "helper", "nobody"),
+    [
+        ("mijn buurman helpt", True, False),
+        ("mn zus", True, False),
+        ("ik doe da zelf", True, True),
+        ("niemand", True, True),
+        ("mijn zus en ik zelf", True, False),
+        ("ik heb schulden", False, False),
+        ("wie kan mij helpen?", False, False),
+    ],
+)
+def test_names_helper(text: str, helper: bool, nobody: bool) -> None:
+    assert names_helper(text) is helper
+    assert alone(text) is nobody
+
+
+@pytest.mark.parametrize(
+    ("text", "same"),
+    [
+        ("ik doe da zelf", True),  # Flemish "da" for "het"
+        ("IK DOE HET ZELF!", True),
+        ("ik doe het niet zelf", False),
+        ("ik doe dat nooit", False),
+        ("ik zelf", False),
+    ],
+)
+def test_says_title(text: str, same: bool) -> None:
+    assert says_title(text, "Ik doe het zelf") is same
