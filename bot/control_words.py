@@ -9,7 +9,9 @@ kept (the rules say so); at the menu it pauses. A control word is only one when 
 
 from __future__ import annotations
 
-from bot.decision.understand import first_clause, phrase_command
+import re
+
+from bot.decision.understand import first_clause, normalise, phrase_command
 
 # Leave what we are doing, keep what was done: never delete, never alarm. Not "ik wil niet
 # meer" or "ik heb er genoeg van": those can be distress, for the crisis net and the classifier.
@@ -20,6 +22,9 @@ STOP: tuple[str, ...] = (
     "ophouden", "ophoude", "hou op", "houd op", "hou ermee op", "laat maar", "laat maar zitten",
     "laat het maar", "laat maar gaan", "kappen", "kappe", "kap ermee", "kap ermee nu",
     "genoeg voor vandaag", "genoeg zo", "annuleer", "annuleren", "cancel", "exit", "quit",
+    # no mood for it now (Flemish: goesting); "geen zin meer" is left to the crisis net
+    "geen zin", "heb geen zin", "nu geen zin", "ik heb nu geen zin", "geen goesting",
+    "heb geen goesting", "nu geen goesting", "ik heb nu geen goesting",
 )  # fmt: skip
 
 # Leave what we are doing (kept) and show the menu.
@@ -37,6 +42,8 @@ NOT_UNDERSTOOD: tuple[str, ...] = (
 # What can I do here: the capabilities, and the question again inside a journey.
 HELP: tuple[str, ...] = ("help", "hulp", "help me", "helpen", "help aub", "hulp aub", "helpp")
 
+_NO_MOOD_ANY_MORE = re.compile(r"\b(zin|goesting|gene goesting) (meer|nimmer)\b")
+
 # (intent, phrases): the intent a control word stands for.
 CONTROL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pause", STOP),
@@ -50,5 +57,7 @@ def control_intent(text: str) -> str | None:
     """The intent a control word stands for ("stop" -> "pause"), or None for other text."""
     if text.startswith("/"):  # a button payload or a Telegram command, handled elsewhere
         return None
+    if _NO_MOOD_ANY_MORE.search(normalise(text[:300])):
+        return None  # "ik heb geen zin meer": maybe more than a pause; the nets and model decide
     # "ik stop even want mijn kind huilt": the control word before its reason counts too.
     return phrase_command(text, CONTROL_WORDS) or phrase_command(first_clause(text), CONTROL_WORDS)

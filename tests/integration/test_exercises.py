@@ -16,6 +16,7 @@ import requests
 from PIL import Image
 
 from actions.forms import payload
+from bot.exercises import flow
 from bot.exercises.catalogue import catalogue
 from bot.store import exercises
 from tests.exercise_script import right_code, wrong_code
@@ -63,10 +64,7 @@ def test_every_exercise_right_then_wrong_through_the_chat(chat: Chat, region: st
         said = do_exercise(chat, exercise.id, answers)
         text = texts(said)
         assert exercise.intro in text
-        units = sum(
-            len(q.statements) if q.type == "true_false" else 2 if q.type == "spot_fake" else 1
-            for q in exercise.questions_for(region)
-        )
+        units = sum(flow.units(q) for q in exercise.questions_for(region))
         if answers == "right":
             assert f"Klaar! {units} van de {units} vragen had je meteen goed." in text
             assert "Tip:" not in text

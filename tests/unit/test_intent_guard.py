@@ -293,3 +293,19 @@ def test_a_wish_for_a_person_in_english_or_with_typos(text: str) -> None:
 @pytest.mark.parametrize("text", ["are you a real person?", "is this a real person"])
 def test_asking_what_the_bot_is_stays_a_question(text: str) -> None:
     assert guarded_intent(text, "bot_challenge") is None
+
+
+@pytest.mark.parametrize("text", ["nee, ik heb nu gene goesting", "ik heb geen zin", "nu geen zin"])
+def test_no_mood_for_it_now_pauses(text: str) -> None:
+    assert control_intent(text) == "pause"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ik heb geen zin meer",  # maybe more than a pause: the nets and the model decide
+        "ik heb geen zin in die cursus want die is ver weg",  # a reason: an answer
+    ],
+)
+def test_no_mood_any_more_or_with_a_reason_is_no_pause(text: str) -> None:
+    assert control_intent(text) is None
