@@ -106,7 +106,10 @@ def is_answer(
         # vooral schulden"). A reason in an answer the step understands ("de eerste, want ik
         # heb kinderen") stays the answer; so does a guess with no problem word in it ("ik
         # ga de VDAB bellen"). Any other problem interrupts.
-        if problem_help().serious(answer.text):
+        # "eerst mijn schulden regelen" where the step asks what comes first is the answer.
+        if problem_help().serious(answer.text) and not (
+            problem_help().sorts_out(answer.text) and ours(answer.text)
+        ):
             return False
         return ours(answer.text) or problem_help().topic(None, answer.text) is None
     if answer.button is None and answer.intent not in also and _guard_heard(tracker, WISHES):

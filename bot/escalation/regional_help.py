@@ -12,6 +12,7 @@ keywords in the text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 from bot.config import CONTENT_DIR, REGIONS
 from bot.content import KEYWORDS_SCHEMA, read_yaml, text_schema
-from bot.decision.understand import match_terms
+from bot.decision.understand import match_terms, normalise
 
 PROBLEM_HELP_FILE = CONTENT_DIR / "problem_help.yml"
 # Problems heard before an answer, even when they come as its reason (a benefit sanction too).
@@ -55,6 +56,12 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+_SORT_OUT = re.compile(
+    r"\b(eerst|wil|wou|willen|moet)\b( \w+){0,4} (regelen|oplossen|aanpakken|afbetalen|afbetaald"
+    r"|op orde (brengen|krijgen|hebben)|op een rij zetten|saneren)\b"
+)
+
+
 @dataclass(frozen=True)
 class RegionalHelp:
     keywords: tuple[tuple[str, tuple[str, ...]], ...]
@@ -69,6 +76,10 @@ class RegionalHelp:
 
     def text(self, topic: str, region: str) -> str:
         return self.texts[topic][region]
+
+    def sorts_out(self, text: str) -> bool:
+        """ "eerst mijn schulden regelen": a wish to deal with a problem, not a cry for help."""
+        return bool(_SORT_OUT.search(normalise(text[:500])))
 
     def serious(self, text: str) -> bool:
         """Whether the text names a problem that comes before any answer (debts, housing...)."""

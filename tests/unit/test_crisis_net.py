@@ -246,6 +246,10 @@ def test_a_serious_problem_comes_before_an_answer_a_reason_does_not() -> None:
     assert not answers("de tweede, we worden uit huis gezet")
     assert answers("de eerste want ik heb kinderen")
     assert answers("niet te lang staan want rugpijn")
+    # where the step asks what comes first, sorting a problem out is the answer ...
+    assert answers("eerst mijn schulden regelen want anders heeft werk geen zin")
+    # ... a cry for help is not
+    assert not answers("ik heb schulden en de deurwaarder komt steeds")
 
 
 def test_control_words_and_start_interrupt_a_classifier_guess_does_not() -> None:
