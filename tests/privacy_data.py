@@ -1,6 +1,6 @@
 """A job-seeker with a row in every table that can name them, and a scan for leftovers.
 
-Shared by the unit and integration tests of export and erasure (issue 7 §2, §3).
+Shared by the unit and integration tests of export and erasure.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Mask the free text in a Rasa event before it is stored (issue 7 §1).
+"""Mask the free text in a Rasa event before it is stored.
 
 The tracker store calls :func:`mask_event` on each event's dict just before it
 writes the row, so the assistant still works with the raw text during the turn

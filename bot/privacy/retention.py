@@ -1,4 +1,4 @@
-"""Retention (issue 7 §5): delete what is old, keep anonymous monthly counts.
+"""Retention: delete what is old, keep anonymous monthly counts.
 
 What goes, each in short transactions so a run can stop and start again:
 

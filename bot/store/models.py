@@ -246,7 +246,7 @@ class Decision(Base):
 
 
 class ExerciseAttempt(Base):
-    """One finished (or stopped) digital-skills exercise: the "meetinstrument" (issue 6).
+    """One finished (or stopped) digital-skills exercise: the "meetinstrument".
 
     Written only with consent. Holds scores, never the user's typed answers.
     ``score`` is 0-100; ``passed`` means the user may move a level up.

@@ -1,4 +1,4 @@
-"""Consent end to end (issue 7 §4): real Rasa, actions and database over REST.
+"""Consent end to end: real Rasa, actions and database over REST.
 
 Without consent a decision and an exercise leave no row in the consent-based tables.
 With consent they do; withdrawing it through the privacy overview deletes them, and

@@ -1,4 +1,4 @@
-"""Masking end to end (issue 7 §1): the assistant understands the raw text, nothing stores it.
+"""Masking end to end: the assistant understands the raw text, nothing stores it.
 
 Over REST a job-seeker types a phone number, an e-mail address, an IBAN, a BSN, a
 Belgian national number and an address. The bot still understands them (a coach

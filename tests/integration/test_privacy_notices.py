@@ -1,4 +1,4 @@
-"""Privacy notices end to end (issue 7 §6), on the real Rasa and action servers.
+"""Privacy notices end to end, on the real Rasa and action servers.
 
 Telegram (through the real webhook, fake Bot API): the first sensitive topic gets the
 notice that Telegram is not end-to-end encrypted, with a working link to the web chat,

@@ -1,4 +1,4 @@
-"""Privacy rights end to end (issue 7 §2, §3): export and erasure through the real servers.
+"""Privacy rights end to end: export and erasure through the real servers.
 
 REST: the summary and a short-lived link whose page and JSON hold this user's data
 only; a forged link gives 404. Telegram: /privacy brings the export as uploaded

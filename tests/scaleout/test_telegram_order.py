@@ -1,4 +1,4 @@
-"""Telegram updates in order per chat across two Rasa replicas (issue 8 §2).
+"""Telegram updates in order per chat across two Rasa replicas.
 
 Each chat's updates go alternately to replica 0 and replica 1, several chats at
 once, faster than Rasa answers, so both replicas hold updates of one chat at the

@@ -1,4 +1,4 @@
-"""Consent (issue 7 §4): without it nothing consent-based is stored; withdrawing deletes it.
+"""Consent: without it nothing consent-based is stored; withdrawing deletes it.
 
 The consent-based records are progress events, decisions (with their follow-ups) and
 exercise attempts. Other tests share the database, so counts are of our own users,

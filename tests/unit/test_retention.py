@@ -1,4 +1,4 @@
-"""Retention (issue 7 §5): exactly the old things go, counted once, and Rasa still works.
+"""Retention: exactly the old things go, counted once, and Rasa still works.
 
 Conversations are written and read back through Rasa's real SQL tracker store on the
 test database. Other tests share the database, so the assertions are about our own
