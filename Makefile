@@ -19,7 +19,14 @@ export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: setup media run prod shell telegram-poll retention test lint audit audit-lock unit train core-test nlu-test e2e test-security test-postgres test-production nlu-report lock locales db clean
 
-setup: $(VENV)/.installed $(SPACY_NL) $(MO) $(MEDIA) db $(MODEL)
+setup: system-run $(VENV)/.installed $(SPACY_NL) $(MO) $(MEDIA) db $(MODEL)
+
+# Debian packages: installed when missing (as root), else one command to run (tools/).
+.PHONY: system-run system-test
+system-run:
+	@bash tools/debian-packages.sh run
+system-test:
+	@bash tools/debian-packages.sh test
 
 $(VENV)/.installed: requirements.lock
 	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed (rasa 3.6 does not run on 3.11)"; exit 1; }
@@ -100,7 +107,7 @@ audit-lock: $(VENV)/.installed  ## re-resolve security/pip-audit.in (the auditor
 # Test tiers, cheapest first: a failing fast check stops the run early.
 # `unit` includes `rasa data validate` (tests/unit/test_data_validate.py) and needs no model.
 # `audit` needs PyPI's JSON API (docs/security.md#supply-chain-audit).
-test: lint audit unit core-test e2e test-security test-postgres test-reliability test-production test-scaleout nlu-test
+test: system-test lint audit unit core-test e2e test-security test-postgres test-reliability test-production test-scaleout nlu-test
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions tests bench security

@@ -3,7 +3,7 @@
 # whole `make prod` profile itself on its own ports (PostgreSQL cluster, Redis,
 # two Rasa replicas, two action servers, the web app, nginx) and stops it after.
 # Nothing is started or changed globally here. Needs Debian's postgresql,
-# redis-server and nginx packages (the tests skip, saying which, without them).
+# redis-server and nginx packages (`make test` installs them; without them the tests fail).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 exec .venv/bin/pytest -q tests/production "$@"

@@ -54,7 +54,8 @@ def prod() -> Iterator[Profile]:
     config = dataclasses.replace(ProdConfig.from_env(), dir=folder, **TEST_CONFIG)
     missing = missing_binaries(config)
     if missing:
-        pytest.skip(f"Debian packages missing: {', '.join(missing)}")
+        # `make test` installs them (tools/debian-packages.sh): missing is an error, never a skip
+        pytest.fail(f"Debian packages missing: {', '.join(missing)} (run `make test`)")
     try:
         with Profile(config).up(timeout=420) as profile:
             yield profile

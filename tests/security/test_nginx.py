@@ -128,8 +128,8 @@ def test_the_profile_wires_loopback_launchers_and_the_token(tmp_path: Path) -> N
     """What `make prod` starts: no secret in a command line or a generated file."""
     try:
         profile = Profile(config(tmp_path))
-    except MissingBinary as missing:
-        pytest.skip(str(missing))
+    except MissingBinary as missing:  # `make test` installs the packages: never a silent skip
+        pytest.fail(str(missing))
     profile.write_files()
     secrets = (settings().rasa_api_token, settings().action_server_token)
     for service in [*profile.rasa, *profile.actions]:
@@ -189,7 +189,7 @@ def upstream() -> Iterator[list[str]]:
 def start_nginx(tmp: Path, public_rest: bool) -> subprocess.Popen[bytes]:
     binary = nginx_binary()
     if binary is None:
-        pytest.skip("nginx is not installed (Debian package nginx)")
+        pytest.fail("nginx is not installed (Debian package nginx; `make test` installs it)")
     prod = config(tmp, public_rest)
     (tmp / "nginx").mkdir(exist_ok=True)
     conf = tmp / "nginx.conf"
