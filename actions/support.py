@@ -209,8 +209,21 @@ class ActionDistress(Action):
         return [ActiveLoop(None), SlotSet("requested_slot", None)]
 
 
+def crisis_coach_when(region: str) -> str:
+    """When a coach reads a crisis: "zo snel als het kan" in coach hours, else the day and
+    time the next coach starts ("pas op maandag 30 november om 9 uur")."""
+    opening = hours.next_opening(now(), region)
+    if opening is None:
+        return texts(region).gettext("zo snel als het kan")
+    return texts(region).gettext("pas op {day}").format(day=hours.when_text(opening, region))
+
+
 class ActionCrisis(Action):
-    """Fixed crisis message for the user's region, an urgent request, and leave any flow."""
+    """Fixed crisis message for the user's region, an urgent request, and leave any flow.
+
+    The line comes first, always. Then, honestly, what the coach does: alerted now in
+    coach hours; outside them, the day a coach reads it, and the line again to call now.
+    """
 
     def name(self) -> str:
         return "action_crisis"
@@ -221,7 +234,9 @@ class ActionCrisis(Action):
         dispatcher.utter_message(response="utter_crisis")
         details = await coach_summary(tracker)
         await run_db(escalations.open_escalation, tracker.sender_id, "crisis", details, "urgent")
-        dispatcher.utter_message(response="utter_crisis_coach")
+        dispatcher.utter_message(
+            response="utter_crisis_coach", coach_when=crisis_coach_when(region_of(tracker))
+        )
         # The crisis help comes first; the notice follows, without a button to draw the eye.
         notice = telegram_notice(dispatcher, tracker, "crisis", button=False)
         return [ActiveLoop(None), SlotSet("requested_slot", None), *notice]

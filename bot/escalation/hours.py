@@ -16,7 +16,7 @@ import jsonschema
 import yaml
 
 from bot.config import CONTENT_DIR
-from bot.i18n import region_or_default
+from bot.i18n import format_day, region_or_default
 
 HOURS_FILE = CONTENT_DIR / "coach_hours.yml"
 _TIME = {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"}
@@ -81,6 +81,21 @@ class Hours:
                 return opening
         raise ValueError("no coach hours in the next 60 days: check coach_hours.yml")
 
+    def working_time(self, start: datetime, end: datetime) -> timedelta:
+        """How much of ``start``..``end`` fell inside coach hours: what a waiting user counts
+        against the team's target (a night or a weekend is nobody's delay)."""
+        total = timedelta()
+        local_start, local_end = start.astimezone(self.zone), end.astimezone(self.zone)
+        day = local_start.date()
+        while day <= local_end.date():
+            if day.isoweekday() in self.days and day not in self.closed:
+                opens = datetime.combine(day, self.opens, tzinfo=self.zone)
+                closes = datetime.combine(day, self.closes, tzinfo=self.zone)
+                overlap = min(closes, local_end) - max(opens, local_start)
+                total += max(overlap, timedelta())
+            day += timedelta(days=1)
+        return total
+
 
 def _clock(value: str) -> time:
     hours, minutes = value.split(":")
@@ -114,8 +129,17 @@ def next_opening(moment: datetime, region: str | None) -> datetime | None:
     return coach_hours()[region_or_default(region)].next_opening(moment)
 
 
+def working_time(start: datetime, end: datetime, region: str | None) -> timedelta:
+    return coach_hours()[region_or_default(region)].working_time(start, end)
+
+
 def clock_text(moment: datetime) -> str:
     """'9 uur', '16.30 uur': how Dutch and Flemish speakers write a time."""
     if moment.minute == 0:
         return f"{moment.hour} uur"
     return f"{moment.hour}.{moment.minute:02d} uur"
+
+
+def when_text(moment: datetime, region: str | None) -> str:
+    """'maandag 30 november om 9 uur': when a coach is there, as people say it."""
+    return f"{format_day(moment, region)} om {clock_text(moment)}"

@@ -60,3 +60,15 @@ def test_bad_hours_file_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(jsonschema.ValidationError):
         hours.load(bad)
+
+
+def test_working_time_counts_only_coach_hours() -> None:
+    # Friday 16:00 to Monday 10:00 in Amsterdam: 1 hour on Friday, 1 on Monday.
+    friday, monday = (
+        datetime(2026, 11, 27, 15, 0, tzinfo=UTC),
+        datetime(2026, 11, 30, 9, 0, tzinfo=UTC),
+    )
+    assert hours.working_time(friday, monday, "nl_NL").total_seconds() == 2 * 3600
+    # Flemish coaches stop at 16:30: half an hour on Friday.
+    assert hours.working_time(friday, monday, "nl_BE").total_seconds() == 1.5 * 3600
+    assert hours.working_time(monday, friday, "nl_NL").total_seconds() == 0
