@@ -11,9 +11,13 @@ with a turn the bot is handling:
   A coach's message carries ``sent_by: coach`` and the coach's name, which the
   channels show as a label.
 - ``POST /webhooks/push/pause``: a coach took over. Rasa keeps storing the
-  user's messages but predicts nothing: the bot stays silent.
+  user's messages but predicts nothing: the bot stays silent. With
+  ``coach_name`` the user is told who answers now (the join notice).
 - ``POST /webhooks/push/resume``: the coach handed back. The bot answers again
   and bridges with a domain response (``utter_coach_handback``).
+
+Both notices carry ``custom: {"handoff": "coach" | "bot"}`` (and the coach's name),
+so the web widget can say in its header who is answering; Telegram shows the text.
 - ``POST /webhooks/push/erase``: an admin erases a job-seeker (``jobseeker_id``,
   ``coach_id``; ``conversation_id`` when they have one). Under the lock, a message
   in flight finishes first; nothing of it is saved again afterwards.
@@ -48,6 +52,7 @@ MAX_MESSAGES = 10
 MAX_TEXT = 4000
 MESSAGE_KEYS = ("text", "buttons", "image", "custom")
 RESPONSE_NAME = re.compile(r"^utter_[a-z0-9_]{1,60}$")
+MAX_NAME = 40
 
 
 def register_output(channel: str, factory: OutputFactory) -> None:
@@ -145,12 +150,19 @@ class PushInput(InputChannel):
         return push
 
 
+def clean_name(raw: Any) -> str | None:
+    """A coach's name as the user may see it: one line, at most ``MAX_NAME`` characters."""
+    clean = " ".join(raw.split())[:MAX_NAME] if isinstance(raw, str) else ""
+    return clean or None
+
+
 async def _handoff(request: Request, paused: bool) -> HTTPResponse:
     if not authorised(request):
         return response.json({"error": "unauthorised"}, status=401)
     body = request.json if isinstance(request.json, dict) else {}
     conversation_id = body.get("conversation_id")
     bridge = body.get("response")
+    coach_name = clean_name(body.get("coach_name")) if paused else None
     if not isinstance(conversation_id, str) or not conversation_id:
         return response.json({"error": "conversation_id needed"}, status=400)
     agent = request.app.ctx.agent
@@ -160,7 +172,7 @@ async def _handoff(request: Request, paused: bool) -> HTTPResponse:
         and bridge in agent.domain.responses
     ):
         return response.json({"error": "unknown response"}, status=400)
-    result = await set_paused(agent, conversation_id, paused, bridge)
+    result = await set_paused(agent, conversation_id, paused, bridge, coach_name)
     if result is None:
         return response.json({"error": "unknown conversation"}, status=404)
     return response.json(result)
@@ -176,9 +188,7 @@ class Sender:
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> Sender:
         if body.get("sent_by") == "coach":
-            name = body.get("coach_name")
-            clean = " ".join(name.split())[:40] if isinstance(name, str) else ""
-            return cls("coach", clean or "Coach")
+            return cls("coach", clean_name(body.get("coach_name")) or "Coach")
         return cls("server")
 
     def metadata(self) -> dict[str, Any]:
@@ -190,6 +200,15 @@ class Sender:
 
 def coach_label(name: str, region: str | None) -> str:
     return texts(region).gettext("Bericht van coach {name}:").format(name=name)
+
+
+def join_notice(name: str, region: str | None) -> dict[str, Any]:
+    """Told when a coach takes over, as the hand-back is told by ``utter_coach_handback``."""
+    text = texts(region).gettext(
+        "Coach {name} neemt het gesprek over. Je praat nu met een mens. "
+        "{name} leest je berichten en schrijft je terug."
+    )
+    return {"text": text.format(name=name), "custom": {"handoff": "coach", "coach_name": name}}
 
 
 async def _deliver(
@@ -251,9 +270,16 @@ async def push_messages(
 
 
 async def set_paused(
-    agent: Any, conversation_id: str, paused: bool, bridge: str | None = None
+    agent: Any,
+    conversation_id: str,
+    paused: bool,
+    bridge: str | None = None,
+    coach_name: str | None = None,
 ) -> dict[str, Any] | None:
-    """Pause or resume the bot; on resume, say the bridging response on the user's channel."""
+    """Pause or resume the bot and tell the user who answers now.
+
+    On pause with ``coach_name``: the join notice. On resume: the bridging response.
+    """
     async with agent.lock_store.lock(conversation_id):
         if not await agent.tracker_store.exists(conversation_id):
             return None
@@ -263,13 +289,24 @@ async def set_paused(
         elif not paused and tracker.is_paused():
             tracker.update(ConversationResumed())
         delivered = None
+        if paused and coach_name:
+            region = tracker.get_slot("region") if "region" in tracker.slots else None
+            notice = join_notice(coach_name, region)
+            delivered = await _send_and_record(
+                tracker, conversation_id, [notice], Sender(), dict(notice["custom"])
+            )
         if not paused and bridge:
             channel = tracker.get_latest_input_channel() or "rest"
             rendered = await agent.nlg.generate(bridge, tracker, channel)
             if rendered:
                 message = {key: rendered[key] for key in MESSAGE_KEYS if rendered.get(key)}
+                message["custom"] = {**(message.get("custom") or {}), "handoff": "bot"}
                 delivered = await _send_and_record(
-                    tracker, conversation_id, [message], Sender(), {"utter_action": bridge}
+                    tracker,
+                    conversation_id,
+                    [message],
+                    Sender(),
+                    {"utter_action": bridge, "handoff": "bot"},
                 )
         await agent.processor.save_tracker(tracker)
     return {"paused": tracker.is_paused(), "delivered": delivered}

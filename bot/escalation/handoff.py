@@ -52,9 +52,17 @@ async def erase(
     await _post(client, "/webhooks/push/erase", body)
 
 
-async def take_over(client: httpx.AsyncClient, conversation_id: str) -> None:
-    """Pause the bot for this conversation: it stores the user's messages but says nothing."""
-    await _post(client, "/webhooks/push/pause", {"conversation_id": conversation_id})
+async def take_over(
+    client: httpx.AsyncClient, conversation_id: str, coach_name: str | None = None
+) -> None:
+    """Pause the bot for this conversation: it stores the user's messages but says nothing.
+
+    With ``coach_name`` the user is told, on their own channel, which coach answers now.
+    """
+    body = {"conversation_id": conversation_id}
+    if coach_name:
+        body["coach_name"] = coach_name
+    await _post(client, "/webhooks/push/pause", body)
 
 
 async def hand_back(

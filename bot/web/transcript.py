@@ -14,13 +14,20 @@ class Button(TypedDict):
     payload: str
 
 
-class ChatMessage(TypedDict):
+class _Message(TypedDict):
     sender: str  # "user", "bot", or "coach" (a person who wrote through the dashboard)
     text: str
     buttons: list[Button]
     image: str | None
     alt: str | None  # the image's text alternative (sent as the bot event's metadata)
     name: str | None  # the coach's first name, shown above their messages
+
+
+class ChatMessage(_Message, total=False):
+    # Only on the notices of a handoff (bot.channels.push): who answers from now on,
+    # "coach" (with ``coach_name``) or "bot". The widget's header follows it.
+    handoff: str
+    coach_name: str
 
 
 def _buttons(data: dict[str, Any]) -> list[Button]:
@@ -64,6 +71,17 @@ def sent_by_coach(event: dict[str, Any]) -> str | None:
     return name if isinstance(name, str) and name else "Coach"
 
 
+def handoff_of(data: dict[str, Any]) -> dict[str, str]:
+    """``{"handoff": "coach", "coach_name": "Sanne"}`` from a handoff notice, else nothing."""
+    custom = data.get("custom") if isinstance(data.get("custom"), dict) else {}
+    if custom.get("handoff") == "bot":
+        return {"handoff": "bot"}
+    name = custom.get("coach_name")
+    if custom.get("handoff") == "coach" and isinstance(name, str) and name:
+        return {"handoff": "coach", "coach_name": name}
+    return {}
+
+
 def bot_messages(event: dict[str, Any]) -> list[ChatMessage]:
     """A bot text split on blank lines, buttons on the last part, like Rasa's socket.io output."""
     text = event.get("text") if isinstance(event.get("text"), str) else ""
@@ -87,6 +105,8 @@ def bot_messages(event: dict[str, Any]) -> list[ChatMessage]:
             alt=alt if last and image else None,
             name=coach,
         )
+        if last:
+            message.update(handoff_of(data))  # type: ignore[typeddict-item]
         if message["text"] or message["buttons"] or message["image"]:
             messages.append(message)
     return messages

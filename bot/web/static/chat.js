@@ -21,6 +21,9 @@
   var form = document.getElementById("composer");
   var input = document.getElementById("message");
   var newChat = document.getElementById("new-chat");
+  /* The header says who answers: the program, or the coach who took over. */
+  var whoAnswers = document.getElementById("who-answers");
+  var programNotice = whoAnswers ? whoAnswers.textContent : "";
 
   var sessionId = null; // confirmed by the server for this socket
   var ready = false; // history of the confirmed session is on screen
@@ -222,8 +225,34 @@
     return message.text || message.buttons.length || message.image ? message : null;
   }
 
+  function showWhoAnswers(coachName) {
+    withCoach = Boolean(coachName);
+    if (!whoAnswers) return;
+    whoAnswers.textContent = coachName
+      ? whoAnswers.dataset.coach.split("{name}").join(coachName)
+      : programNotice;
+    whoAnswers.classList.toggle("with-coach", Boolean(coachName));
+  }
+
+  /* A handoff notice (bot.channels.push): from the socket under "custom", from the
+   * history at the top level. Returns {coach: name} or {coach: null}, else null. */
+  function handoffOf(raw) {
+    if (!raw || typeof raw !== "object") return null;
+    var source = raw.custom && typeof raw.custom === "object" ? raw.custom : raw;
+    if (source.handoff === "bot") return { coach: null };
+    if (source.handoff === "coach" && typeof source.coach_name === "string" && source.coach_name) {
+      return { coach: source.coach_name };
+    }
+    return null;
+  }
+
+  function followHandoff(raw) {
+    var change = handoffOf(raw);
+    if (change) showWhoAnswers(change.coach);
+  }
+
   function addBotMessage(message) {
-    withCoach = Boolean(message.coach);
+    if (message.coach) showWhoAnswers(message.coach);
     var item = document.createElement("div");
     item.className = "msg msg-bot" + (message.coach ? " msg-coach" : "");
     if (message.coach) {
@@ -300,6 +329,7 @@
   function renderHistory(messages) {
     log.setAttribute("aria-busy", "true");
     log.replaceChildren();
+    showWhoAnswers(null); // the history replays every handoff since the start
     var openGroup = null;
     messages.forEach(function (entry) {
       if (entry.sender === "user") {
@@ -308,6 +338,7 @@
         addUserMessage(entry.text, false);
       } else {
         var message = normalise(entry);
+        followHandoff(entry);
         if (!message) return;
         var item = addBotMessage(message);
         var group = item.querySelector(".quick-replies");
@@ -413,6 +444,7 @@
     hideTyping();
     var message = normalise(raw);
     if (message) addBotMessage(message);
+    followHandoff(raw);
   }
 
   function startNewConversation() {
@@ -424,6 +456,7 @@
     buffered = [];
     loadCount++;
     hideTyping();
+    showWhoAnswers(null);
     log.replaceChildren();
     updateEmpty();
     if (speech) speech.cancel();
