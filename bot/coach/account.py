@@ -8,8 +8,9 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
 from bot.coach import auth, login_guard
-from bot.coach.render import page
+from bot.coach.render import locale_of, page
 from bot.coach.texts import LOCALES
+from bot.coach.words import AUDIT_ACTIONS, named
 from bot.store import coaches, throttle
 from bot.store.db import run_db
 
@@ -89,4 +90,10 @@ async def set_locale(request: Request) -> Response:
 @auth.login_required(admin=True)
 async def audit_log(request: Request) -> Response:
     entries = await run_db(coaches.list_audit, 200)
-    return page(request, "audit.html", entries=entries)
+    locale = locale_of(request)
+    return page(
+        request,
+        "audit.html",
+        entries=entries,
+        action_name=lambda action: named(AUDIT_ACTIONS, action, locale),
+    )

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 
 from bot.exercises.progress import CompetenceProgress
 
-WIDTH, HEIGHT, GAP, LABEL = 360, 120, 4, 16
+# The week's label ("week 49") sits under its bar, the count above it (TOP keeps room).
+WIDTH, HEIGHT, GAP, LABEL, TOP = 480, 130, 4, 16, 12
 
 
 def scaled(value: int, top: int, room: int) -> int:
@@ -25,6 +26,7 @@ def scaled(value: int, top: int, room: int) -> int:
 @dataclass(frozen=True)
 class Bar:
     week: str  # ISO week, e.g. "2026-W07"
+    number: int  # the week's number, as people say it: "week 7"
     count: int
     x: int
     y: int
@@ -44,10 +46,11 @@ def weekly_bars(moments: list[datetime], now: datetime, weeks: int = 12) -> list
     width = WIDTH // weeks - GAP
     bars = []
     for index, (key, count) in enumerate(counts.items()):
-        height = scaled(count, top, HEIGHT - LABEL)
+        height = scaled(count, top, HEIGHT - LABEL - TOP)
         bars.append(
             Bar(
                 week=f"{key[0]}-W{key[1]:02d}",
+                number=key[1],
                 count=count,
                 x=index * (width + GAP),
                 y=HEIGHT - LABEL - height,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.coach.texts import DECISION_GOALS, DECISION_STATUS, REVIEW_ANSWERS, d_, translations
+from bot.coach.words import preference_names
 from bot.decision.catalogue import catalogue
 from bot.i18n import format_day
 from bot.store.decisions import DecisionRecord
@@ -52,7 +53,7 @@ def decision_row(record: DecisionRecord, locale: str) -> DecisionRow:
         goal=gettext(DECISION_GOALS.get(record.goal or "", d_("onbekend"))),
         choice=_title(record.region, record.choice),
         options_shown=", ".join(_title(record.region, i) for i in record.options_shown),
-        preferences=", ".join(record.preferences),
+        preferences=preference_names(list(record.preferences), locale),
         decided_with=gettext(d_("met coach")) if with_coach else gettext(d_("zelf, in de chat")),
         next_step=record.next_step or "",
         next_step_on=format_day(record.next_step_on, record.region) if record.next_step_on else "",

@@ -29,8 +29,16 @@ from bot.coach.texts import (
     format_moment,
     reason_name,
     step_name,
+    translations,
 )
 from bot.coach.transcript import Turn, turns
+from bot.coach.words import (
+    channel_name,
+    display_name,
+    intent_name,
+    progress_counts,
+    region_name,
+)
 from bot.escalation import handoff, summary
 from bot.escalation.handoff import HandoffError
 from bot.store import coaches, escalations
@@ -83,9 +91,9 @@ async def load(request: Request) -> Escalation | None:
 
 
 async def transcript_turns(
-    client: httpx.AsyncClient, conversation_id: str | None, locale_text: Callable[[str], str]
+    client: httpx.AsyncClient, conversation_id: str | None, locale: str
 ) -> list[Turn] | None:
-    """The conversation's turns; None when Rasa cannot be reached or it was erased."""
+    """The conversation's turns, intents in words; None when Rasa cannot be reached."""
     if not conversation_id:
         return None
     try:
@@ -94,9 +102,12 @@ async def transcript_turns(
         logger.warning("Transcript not available: %s", error)
         return None
     result = turns(events)
+    gettext = translations(locale).gettext
     for turn in result:
         if turn["system"]:
-            turn["text"] = locale_text(SYSTEM_TEXT[turn["system"]])
+            source = SYSTEM_TEXT[turn["system"]]
+            turn["text"] = gettext(source)
+        turn["intent_name"] = intent_name(turn["intent"], locale)
     return result
 
 
@@ -116,7 +127,7 @@ async def conversation_of(request: Request, escalation: Escalation) -> list[Turn
     if escalation.transcript_deleted:
         return []
     return await transcript_turns(
-        request.app.state.rasa, escalation.conversation_id, lambda m: gettext(request, m)
+        request.app.state.rasa, escalation.conversation_id, locale_of(request)
     )
 
 
@@ -130,6 +141,8 @@ async def view(request: Request) -> Response:
     await audit(request, "view_escalation", item.id)
     conversation = await conversation_of(request, escalation)
     flash = request.query_params.get("flash")
+    facts = summary.read(escalation.summary)
+    progress = facts.get("progress")
     return page(
         request,
         "escalation.html",
@@ -138,8 +151,13 @@ async def view(request: Request) -> Response:
         status_name=gettext(request, STATUS_NAMES.get(item.status, item.status)),
         priority_name=gettext(request, PRIORITY_NAMES.get(item.priority, item.priority)),
         reason=reason_name(item.reason, locale),
-        summary=summary.read(escalation.summary),
-        step=step_name(summary.read(escalation.summary).get("step"), locale),
+        name=display_name(item.jobseeker_id, locale),
+        region=region_name(item.region, locale),
+        channel=channel_name(item.channel, locale),
+        last_seen=format_moment(item.last_seen, locale),
+        summary=facts,
+        step=step_name(facts.get("step"), locale),
+        progress=progress_counts(progress, locale) if isinstance(progress, dict) else [],
         turns=conversation,
         team_coaches=await run_db(coaches.list_team_coaches, item.team_id),
         canned=canned_replies(),
@@ -214,7 +232,7 @@ async def claim(request: Request, escalation: Escalation, form: Any) -> Response
     if not cid:
         return back(eid, "no_conversation")
     try:
-        await handoff.take_over(request.app.state.rasa, cid)
+        await handoff.take_over(request.app.state.rasa, cid, request.state.coach.first_name)
     except HandoffError as error:
         logger.warning("Take-over failed: %s", error)
         await audit(request, "claim", eid, ok=False)

@@ -18,6 +18,14 @@ from bot.coach.exercises import exercises_view
 from bot.coach.inbox import row
 from bot.coach.render import gettext, locale_of, page
 from bot.coach.texts import d_
+from bot.coach.words import (
+    PROGRESS_NAMES,
+    channel_name,
+    display_name,
+    named,
+    progress_details,
+    region_name,
+)
 from bot.escalation import handoff
 from bot.escalation.handoff import HandoffError
 from bot.privacy import erasure, export
@@ -54,6 +62,13 @@ async def view(request: Request) -> Response:
         request,
         "jobseeker.html",
         jobseeker=found,
+        name=display_name(found.id, locale),
+        region=region_name(found.region, locale),
+        channel=channel_name(found.channel, locale),
+        progress_rows=[
+            (when, named(PROGRESS_NAMES, kind, locale), progress_details(data, locale))
+            for kind, data, when in reversed(found.progress)
+        ],
         escalation_rows=[row(item, locale) for item in found.escalations],
         decision_rows=[decision_row(record, locale) for record in records],
         exercises=exercises_view(attempts, found.region, locale),

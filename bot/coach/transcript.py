@@ -18,6 +18,7 @@ class Turn(TypedDict):
     buttons: list[str]  # button titles a bot turn offered
     name: str | None  # the coach's name on coach turns
     intent: str | None  # what the bot understood a user turn as
+    intent_name: str | None  # the same in words, in the coach's language (set by the view)
     confidence: float | None
     system: str | None  # "pause" or "resume" on system turns
     timestamp: float | None
@@ -30,6 +31,7 @@ def _turn(sender: str, text: str, timestamp: float | None, **extra: Any) -> Turn
         buttons=[],
         name=None,
         intent=None,
+        intent_name=None,
         confidence=None,
         system=None,
         timestamp=timestamp,

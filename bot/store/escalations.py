@@ -13,7 +13,7 @@ the dashboard applies the same rule.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -35,6 +35,7 @@ from bot.store.models import (
     utcnow,
 )
 from bot.store.pseudonym import pseudonym
+from bot.store.rasa_events import latest_user_messages
 
 OPEN = ("waiting", "with_coach", "snoozed")
 STATUSES = (*OPEN, "resolved")
@@ -73,6 +74,11 @@ class InboxItem:
     labels: list[str]
     region: str | None
     channel: str
+    # The user's newest message (bot.store.rasa_events): when, and its masked text.
+    last_seen: datetime | None = None
+    last_message: str | None = None
+    # A button was the newest message: there is a moment but no text to show.
+    last_was_button: bool = False
 
 
 @dataclass(frozen=True)
@@ -225,11 +231,32 @@ def _inbox_query() -> Any:
             Coach.name.label("assignee_name"),
             JobSeeker.region.label("region"),
             JobSeeker.channel.label("channel"),
+            ChannelIdentity.sender_id.label("conversation_id"),
         )
         .join(JobSeeker, JobSeeker.id == CoachRequest.jobseeker_id)
         .outerjoin(Team, Team.id == CoachRequest.team_id)
         .outerjoin(Coach, Coach.id == CoachRequest.assigned_to)
+        .outerjoin(ChannelIdentity, ChannelIdentity.jobseeker_id == CoachRequest.jobseeker_id)
     )
+
+
+def _with_activity(rows: list[Any], now: datetime) -> list[InboxItem]:
+    """Items with the user's newest message; none where retention removed the transcript."""
+    latest = latest_user_messages([row.conversation_id for row in rows if row.conversation_id])
+    items = []
+    for row in rows:
+        item = _item(row, now)
+        last = latest.get(row.conversation_id) if row.conversation_id else None
+        if last is not None:
+            shown = row.CoachRequest.transcript_deleted_at is None
+            item = replace(
+                item,
+                last_seen=last.at,
+                last_message=last.text if shown else None,
+                last_was_button=shown and last.text is None,
+            )
+        items.append(item)
+    return items
 
 
 def _status_filter(status: str | None, now: datetime) -> Any:
@@ -259,7 +286,7 @@ def inbox(
         order = (CoachRequest.resolved_at.desc(),)
     with session_scope() as session:
         rows = session.execute(query.order_by(*order).limit(500)).all()
-        return [_item(row, now) for row in rows]
+        return _with_activity(rows, now)
 
 
 @dataclass(frozen=True)
@@ -312,7 +339,7 @@ def get(escalation_id: int, viewer: Viewer) -> Escalation | None:
             .order_by(EscalationNote.created_at)
         ).all()
         return Escalation(
-            item=_item(row, now),
+            item=_with_activity([row], now)[0],
             conversation_id=identity.sender_id if identity else None,
             summary=request.summary,
             consent=jobseeker.consent if jobseeker else None,
@@ -475,14 +502,14 @@ def jobseeker_view(jobseeker_id: str, viewer: Viewer) -> JobSeekerView | None:
         row = session.get(JobSeeker, jobseeker_id)
         if row is None:
             return None
-        escalations = [
-            _item(r, now)
-            for r in session.execute(
+        escalations = _with_activity(
+            session.execute(
                 _inbox_query()
                 .where(CoachRequest.jobseeker_id == jobseeker_id)
                 .order_by(CoachRequest.created_at.desc())
-            ).all()
-        ]
+            ).all(),
+            now,
+        )
         teams = {row.team_id, team_for(session, row)} | {e.team_id for e in escalations}
         if not any(visible(viewer, team) for team in teams):
             return None
@@ -498,7 +525,10 @@ def jobseeker_view(jobseeker_id: str, viewer: Viewer) -> JobSeekerView | None:
             channel=row.channel,
             team_id=row.team_id,
             first_seen=aware(row.first_seen) or now,
-            last_seen=aware(row.last_seen) or now,
+            # The session start stamps last_seen; the newest message is later while they chat.
+            last_seen=max(
+                [aware(row.last_seen) or now, *(e.last_seen for e in escalations if e.last_seen)]
+            ),
             progress=[(e.kind, dict(e.data or {}), aware(e.created_at) or now) for e in events],
             escalations=escalations,
         )

@@ -7,11 +7,20 @@ readers then answer as if it were empty.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, Integer, String, Text, column, table, text
+import json
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from sqlalchemy import Float, Integer, String, Text, column, func, select, table, text
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.privacy.masking import mask
 from bot.store.db import engine
+
+# How much of a user's last message an inbox row shows.
+MAX_PREVIEW = 140
 
 # Rasa's tracker store table (rasa.core.tracker_store.SQLTrackerStore.SQLEvent).
 EVENTS = table(
@@ -60,3 +69,51 @@ def user_messages_with_intent(intent: str, after: int, limit: int = 100) -> list
         {"i": intent, "after": after, "limit": limit},
     )
     return [(int(row[0]), str(row[1])) for row in rows]
+
+
+@dataclass(frozen=True)
+class LastMessage:
+    """The newest message a user wrote in one conversation: when, and what (masked)."""
+
+    at: datetime
+    text: str | None  # None: a button was tapped (the text is its payload)
+
+
+def latest_user_messages(conversation_ids: Collection[str]) -> dict[str, LastMessage]:
+    """Per conversation, the user's newest message; conversations without one are left out.
+
+    Rasa stores masked text already (bot.store.tracker_store); it is masked again
+    here, so a row written before masking existed never shows an identifier.
+    """
+    ids = sorted({c for c in conversation_ids if c})
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(EVENTS.c.id))
+        .where(EVENTS.c.type_name == "user", EVENTS.c.sender_id.in_(ids))
+        .group_by(EVENTS.c.sender_id)
+    )
+    query = select(EVENTS.c.sender_id, EVENTS.c.timestamp, EVENTS.c.data).where(
+        EVENTS.c.id.in_(newest)
+    )
+    try:
+        with engine().connect() as connection:
+            rows = connection.execute(query).all()
+    except SQLAlchemyError:
+        return {}
+    return {str(row[0]): LastMessage(_moment(row[1]), _user_text(row[2])) for row in rows}
+
+
+def _moment(timestamp: float | None) -> datetime:
+    return datetime.fromtimestamp(float(timestamp or 0), tz=timezone.utc)
+
+
+def _user_text(data: str | None) -> str | None:
+    try:
+        event = json.loads(data or "{}")
+    except ValueError:
+        return None
+    text = event.get("text") if isinstance(event, dict) else None
+    if not isinstance(text, str) or not text.strip() or text.startswith("/"):
+        return None
+    return mask(" ".join(text.split()))[:MAX_PREVIEW]

@@ -72,5 +72,7 @@ def test_summary_steps_read_as_words_in_the_coach_language() -> None:
     assert step_name("onboarding_form", "nl") == "Kennismaking (toestemming en regio)"
     assert step_name("utter_menu_simple", "en") == "Menu"
     assert step_name("utter_disclosure", "en") == "Start of the conversation"
-    assert step_name("utter_something_new", "nl") == "utter_something_new"
+    assert step_name("utter_something_new", "nl") == "Een bericht van de bot"
+    assert step_name("utter_crisis_coach", "nl") == "Crisis: hulplijn genoemd en coach gewaarschuwd"
+    assert step_name("some_form", "nl") == "some_form"
     assert step_name(None, "nl") == "–"

@@ -237,8 +237,8 @@ def test_claim_pauses_rasa_first(
     csrf = session_csrf(client)
     order: list[str] = []
 
-    async def take_over(_client: object, conversation_id: str) -> None:
-        assert conversation_id == sender
+    async def take_over(_client: object, conversation_id: str, coach_name: str) -> None:
+        assert (conversation_id, coach_name) == (sender, "Sanne")
         order.append(f"pause:{status_of(escalation)}")
 
     monkeypatch.setattr(handoff, "take_over", take_over)
@@ -369,8 +369,10 @@ def test_transcript_json_and_view(
     data = client.get(f"/coach/escalations/{escalation}/transcript.json").json()
     assert [t["sender"] for t in data["turns"]] == ["user", "system", "coach"]
     assert data["turns"][1]["text"] == "Coach nam het gesprek over"
+    assert (data["turns"][0]["intent"], data["turns"][0]["intent_name"]) == ("greet", "groet")
     html = client.get(f"/coach/escalations/{escalation}").text
-    assert 'id="transcript"' in html and 'data-sender="coach"' in html and "greet" in html
+    assert 'id="transcript"' in html and 'data-sender="coach"' in html
+    assert "Herkend: groet (0.90)" in html and "greet" not in html
 
 
 def test_no_transcript_once_retention_removed_it(

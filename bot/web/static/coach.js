@@ -51,22 +51,35 @@
   }
 
   function inboxRow(row) {
-    const item = el("li", "row " + row.priority);
+    const item = el("li", "row " + row.priority + (row.over_target ? " late" : ""));
     item.dataset.escalationId = String(row.id);
     item.dataset.priority = row.priority;
     item.dataset.status = row.status;
     const link = el("a", "row-link");
     link.href = row.url;
     link.appendChild(el("span", row.priority === "urgent" ? "priority urgent" : "priority", row.priority_name));
+    link.appendChild(el("span", "name", row.name));
     link.appendChild(el("span", "reason", row.reason));
     item.appendChild(link);
     item.appendChild(el("span", "meta region", row.region));
     item.appendChild(el("span", "meta channel", row.channel));
-    item.appendChild(el("span", "meta waiting", row.waiting));
+    const waiting = el("span", "meta waiting", row.waiting);
+    if (row.target_text) {
+      waiting.appendChild(document.createTextNode(" "));
+      waiting.appendChild(el("span", row.over_target ? "target over" : "target", row.target_text));
+    }
+    item.appendChild(waiting);
     const labels = el("span", "labels");
     row.labels.forEach(function (label) { labels.appendChild(el("span", "label", label)); });
     item.appendChild(labels);
     item.appendChild(el("span", "meta assignee", row.assignee));
+    const last = el("p", "last");
+    last.appendChild(el("span", "last-seen", texts.lastSeen + ": " + (row.last_seen || "–")));
+    if (row.last_message) {
+      last.appendChild(document.createTextNode(" "));
+      last.appendChild(el("span", "last-message", row.last_message));
+    }
+    item.appendChild(last);
     return item;
   }
 
@@ -99,8 +112,7 @@
     }
     item.appendChild(el("p", "text", turn.text));
     if (turn.intent) {
-      const intent = el("p", "intent", texts.intent + ": ");
-      intent.appendChild(el("code", null, turn.intent));
+      const intent = el("p", "intent", texts.intent + ": " + (turn.intent_name || turn.intent));
       if (typeof turn.confidence === "number") {
         intent.appendChild(document.createTextNode(" (" + turn.confidence.toFixed(2) + ")"));
       }
@@ -145,6 +157,12 @@
   const inbox = document.getElementById("inbox");
   if (inbox && inbox.dataset.urgent) knownUrgent = Number(inbox.dataset.urgent);
   listen("/coach/events", "inbox", refreshInbox);
+  /* A new message changes "last seen" but not the escalation: poll the inbox as well. */
+  if (inbox && Number(inbox.dataset.poll) > 0) {
+    window.setInterval(function () {
+      if (!document.hidden) refreshInbox().catch(function () {});
+    }, Number(inbox.dataset.poll) * 1000);
+  }
 
   const transcript = document.getElementById("transcript");
   if (transcript) {
