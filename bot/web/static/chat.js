@@ -431,6 +431,7 @@
       late.forEach(function (raw) {
         var message = normalise(raw);
         if (message && (!message.text || recent.indexOf(message.text) < 0)) addBotMessage(message);
+        followHandoff(raw);
       });
       flushQueue();
     });
