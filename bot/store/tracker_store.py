@@ -3,8 +3,9 @@
 Configure with ``type: bot.store.tracker_store.WerkmaatjeTrackerStore`` in
 endpoints.yml; the database comes from ``DATABASE_URL`` (SQLite by default).
 
-Personal identifiers are masked in every event before it is written: the turn itself runs on the raw text in memory, the stored copy (and so
-every later turn, transcript and export) has placeholders.
+Personal identifiers are masked in every event before it is written: the turn itself
+runs on the raw text in memory, the stored copy (and so every later turn, transcript and
+export) has placeholders.
 
 On PostgreSQL the store also rides out a database restart: Rasa's
 engine has no ``pool_pre_ping``, so the first request after a restart failed on
