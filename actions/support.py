@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.common import channel_of, region_of, response_name, session_intents
 from bot.escalation import hours, summary, triggers
 from bot.escalation.regional_help import problem_help, referrals
-from bot.i18n import format_day, texts
+from bot.i18n import texts
 from bot.privacy import notices
 from bot.store import escalations, jobseekers
 from bot.store.db import run_db
@@ -48,7 +48,7 @@ def tell_when_a_coach_answers(
     if opening is None:
         dispatcher.utter_message(response="utter_coach_requested")
         return [SlotSet("coach_time", None)]
-    when = f"{format_day(opening, region)} om {hours.clock_text(opening)}"
+    when = hours.when_text(opening, region)
     dispatcher.utter_message(response="utter_coach_later", coach_time=when)
     return [SlotSet("coach_time", when)]
 
