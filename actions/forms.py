@@ -122,7 +122,7 @@ def is_answer(
 
 
 # Set by the intent guard for a control word ("help", "menu", "stop"), never a guess.
-CONTROL_INTENTS = frozenset({"pause", "menu", "not_understood", "ask_capabilities"})
+CONTROL_INTENTS = frozenset({"pause", "menu", "resume", "not_understood", "ask_capabilities"})
 
 
 # Set by the intent guard from the words themselves: a wish that is never an answer.

@@ -1,15 +1,20 @@
-"""The progress overview ("hoe ver ben ik?"). Privacy rights: actions/privacy.py."""
+"""The progress overview ("hoe ver ben ik?") and going on where the user was ("verder").
+
+Privacy rights: actions/privacy.py.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import region_of
-from actions.exercises import exercise_progress
+from actions.decision import ActionStartDecision
+from actions.exercises import ActionStartExercise, exercise_progress
+from actions.forms import slot_dict
 from bot.i18n import format_day, texts
 from bot.privacy.export import no_consent, steps_stored
 from bot.store import jobseekers
@@ -48,3 +53,39 @@ class ActionShowProgress(Action):
         else:
             dispatcher.utter_message(response="utter_menu")
         return []
+
+
+# The guided conversations that "verder" goes back to: form -> (state slot, its start).
+FLOWS: dict[str, tuple[str, type[Action]]] = {
+    "decision_form": ("decision", ActionStartDecision),
+    "exercise_form": ("exercise", ActionStartExercise),
+}
+
+
+def last_left_flow(tracker: Tracker) -> str | None:
+    """The guided conversation the user was in last, if it is not finished."""
+    for event in reversed(tracker.events):
+        name = event.get("name") if event.get("event") == "active_loop" else None
+        if name in FLOWS:
+            state_slot = FLOWS[name][0]
+            return name if slot_dict(tracker, state_slot) is not None else None
+    return None
+
+
+class ActionResume(Action):
+    """ "verder", "ga door": back into the journey or exercise that was left (after a coach
+    request, a problem, a pause), at the step where it was; else the menu."""
+
+    def name(self) -> str:
+        return "action_resume"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        form = last_left_flow(tracker)
+        if form is None:
+            dispatcher.utter_message(response="utter_menu")
+            return []
+        start = FLOWS[form][1]()
+        events = await start.run(dispatcher, tracker, domain)
+        return [*events, FollowupAction(form)]

@@ -56,4 +56,7 @@ class ActionOtherLanguage(Action):
             dispatcher.utter_message(text=answer.coach_asked)
         else:
             dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
+        if (tracker.latest_message or {}).get("crisis_level") == "classifier":
+            # the classifier feared distress in words it cannot read: the line, to be safe
+            dispatcher.utter_message(response="utter_distress_line")
         return stray_answer(tracker)

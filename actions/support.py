@@ -102,7 +102,15 @@ class ActionRequestCoach(Action):
         details = await coach_summary(tracker)
         await run_db(escalations.open_escalation, tracker.sender_id, reason, details)
         events = tell_when_a_coach_answers(dispatcher, tracker)
+        offer_to_go_on(dispatcher, tracker)
         return events + telegram_notice(dispatcher, tracker, reason)
+
+
+def offer_to_go_on(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+    """Inside a journey or an exercise: the offer to go on there (it waits, kept)."""
+    resume = RESUME.get(str((tracker.active_loop or {}).get("name")))
+    if resume:
+        dispatcher.utter_message(response=resume[0])
 
 
 async def escalate(
@@ -161,9 +169,7 @@ class ActionShareProblem(Action):
         if topic:
             dispatcher.utter_message(text=problem_help().text(topic, region_of(tracker)))
         events = await escalate(dispatcher, tracker, request_reason(tracker), "utter_share_problem")
-        resume = RESUME.get(str((tracker.active_loop or {}).get("name")))
-        if resume:
-            dispatcher.utter_message(response=resume[0])
+        offer_to_go_on(dispatcher, tracker)
         return events
 
 

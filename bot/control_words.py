@@ -33,6 +33,13 @@ MENU: tuple[str, ...] = (
     "terug naar menu", "naar menu", "toon menu", "toon het menu", "laat het menu zien",
     "menu zien", "startscherm",
 )  # fmt: skip
+# Go on where we were: back into the journey or exercise that was left.
+RESUME: tuple[str, ...] = (
+    "verder", "ga verder", "ga maar verder", "verder gaan", "verder gaan we", "doorgaan",
+    "ga door", "gaan we verder", "we gaan verder", "laten we verder", "laten we verder gaan",
+    "ok verder", "oke verder", "ja verder", "verder waar ik was", "verder waar we waren",
+    "waar waren we", "laten we verder oefenen", "verder oefenen", "doe maar verder",
+)  # fmt: skip
 # Say the question again, in simpler words.
 NOT_UNDERSTOOD: tuple[str, ...] = (
     "ik snap het niet", "snap het niet", "ik snap er niks van", "ik snap er niets van",
@@ -48,6 +55,7 @@ _NO_MOOD_ANY_MORE = re.compile(r"\b(zin|goesting|gene goesting) (meer|nimmer)\b"
 CONTROL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("pause", STOP),
     ("menu", MENU),
+    ("resume", RESUME),
     ("not_understood", NOT_UNDERSTOOD),
     ("ask_capabilities", HELP),
 )

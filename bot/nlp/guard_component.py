@@ -87,7 +87,7 @@ def guarded_intent(text: str, intent: str | None) -> str | None:
         return ""  # negation is respected: the classifier's next guess
     if asks_for_person(text) and (intent == COACH or intent not in NEVER_OVERRIDE):
         return COACH  # also an unsure request_coach: sure now, past the FallbackClassifier
-    if intent == "share_problem" and asks_about_rules(text):
+    if intent in ("share_problem", "ask_rules") and asks_about_rules(text):
         return "ask_rules"  # a question gets the office that knows, not sympathy
     if intent in NEVER_OVERRIDE:
         return None
@@ -128,6 +128,13 @@ def _add_stated_region(message: Message) -> None:
         return
     entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") != "region"]
     entities.append(
-        {"entity": "region", "value": region, "start": 0, "end": len(text), "extractor": "guard"}
+        {
+            "entity": "region",
+            "role": "moved",
+            "value": region,
+            "start": 0,
+            "end": len(text),
+            "extractor": "guard",
+        }
     )
     message.set(ENTITIES, entities, add_to_output=True)

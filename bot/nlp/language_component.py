@@ -24,9 +24,16 @@ LANGUAGE_KEY = "language"
 NEVER_OVERRIDE = {"crisis", "distress", "inform_age"}
 
 
-def other_language(text: str, intent: str | None) -> str | None:
-    """The language code to answer in, or None to keep the intent."""
-    if text.startswith("/") or intent in NEVER_OVERRIDE:
+def other_language(text: str, intent: str | None, crisis_level: str | None = None) -> str | None:
+    """The language code to answer in, or None to keep the intent.
+
+    A crisis read by the safety net (its patterns cover English too) stays one. A "distress"
+    only the classifier saw is noise in a language it never learned: the answer in that
+    language, with its coach button, serves the person better than a Dutch question.
+    """
+    if text.startswith("/"):
+        return None
+    if intent in NEVER_OVERRIDE and not (intent == "distress" and crisis_level == "classifier"):
         return None
     return languages.detect(text)
 
@@ -42,7 +49,7 @@ class LanguageSwitch(IntentOverlay):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = (message.get(INTENT) or {}).get("name")
-            code = other_language(message.get(TEXT) or "", intent)
+            code = other_language(message.get(TEXT) or "", intent, message.get("crisis_level"))
             if code is None:
                 continue
             set_intent(message, OTHER_LANGUAGE)

@@ -18,9 +18,11 @@ UNUSED = re.compile(r"The utterance '(\w+)' is not used in any story or rule\.")
 # External intents are triggered by the server (bot/channels/followups.py), never typed.
 EXTERNAL = re.compile(r"The intent 'EXTERNAL_\w+' is listed in the domain file, but is not found")
 # Set only by a deterministic NLU component (bot/nlp/age_component.py), never learned.
-# (bot/nlp/crisis_component.py sets distress, bot/nlp/guard_component.py inform_region.)
+# (bot/nlp/crisis_component.py sets distress, bot/nlp/guard_component.py inform_region,
+# menu and resume.)
 COMPONENT_SET = re.compile(
-    r"The intent '(inform_age|distress|inform_region|menu|other_language)' is listed in the domain "
+    r"The intent '(inform_age|distress|inform_region|menu|resume|other_language)' is listed in the "
+    r"domain "
     r"file, but is not"
 )
 # Dispatched by Rasa's two-stage fallback, and by our form question actions

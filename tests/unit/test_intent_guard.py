@@ -309,3 +309,15 @@ def test_no_mood_for_it_now_pauses(text: str) -> None:
 )
 def test_no_mood_any_more_or_with_a_reason_is_no_pause(text: str) -> None:
     assert control_intent(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["verder", "ga verder", "doorgaan", "ja ok laten we verder oefenen", "ok verder"]
+)
+def test_going_on_is_a_control_word(text: str) -> None:
+    assert control_intent(text) == "resume"
+
+
+def test_a_rules_question_the_classifier_found_is_made_sure() -> None:
+    text = "wacht, ik heb een vraag over mijn uitkering. Stopt die als ik een cursus doe?"
+    assert guarded_intent(text, "ask_rules") == "ask_rules"

@@ -625,3 +625,20 @@ def test_a_wish_for_a_person_in_another_language_opens_a_coach_request() -> None
 def test_every_language_says_a_coach_was_asked() -> None:
     for code in languages.SUPPORTED:
         assert languages.answer(code).coach_asked.strip()
+
+
+def test_a_distress_only_the_classifier_saw_in_another_language_gets_that_language() -> None:
+    from bot.nlp.language_component import other_language
+
+    arabic = "مرحبا، أبحث عن عمل في هولندا"
+    assert other_language(arabic, "distress", "classifier") == "ar"
+    assert other_language(arabic, "distress", "vague") is None  # the net read it: kept
+    assert other_language("I want to kill myself", "crisis", "explicit") is None
+
+
+def test_the_answer_adds_the_line_when_the_classifier_feared_distress() -> None:
+    t = tracker(intent="other_language")
+    t.latest_message.update(text="مرحبا", language="ar", crisis_level="classifier")
+    messages, _ = run(ActionOtherLanguage(), t)
+    assert messages[0]["text"] == languages.answer("ar").text
+    assert messages[-1]["response"] == "utter_distress_line"
