@@ -15,7 +15,7 @@ import os
 import pytest
 
 from bot.config import settings
-from tests.conversations.people import Conversation, Failed, Player, load
+from tests.conversations.people import Conversation, Failed, Player, Rest, load
 
 CONVERSATIONS = load()
 STRICT = os.environ.get("PEOPLE_STRICT") == "1"
@@ -36,4 +36,4 @@ def test_there_are_enough_conversations() -> None:
 @pytest.mark.parametrize("conversation", [_param(c) for c in CONVERSATIONS])
 def test_person(conversation: Conversation, servers: str) -> None:
     __tracebackhide__ = True
-    Player(servers, servers, settings().rasa_api_token, conversation).play()
+    Player(conversation, Rest(servers, conversation), servers, settings().rasa_api_token).play()
