@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from bot.coach import account, escalation, ids, inbox, jobseeker
+from bot.coach import account, escalation, ids, inbox, jobseeker, review
 
 
 def routes() -> list[BaseRoute]:
@@ -44,4 +44,5 @@ def routes() -> list[BaseRoute]:
         *actions,
         Route("/coach/jobseekers/{jobseeker_id:pseudonym}", jobseeker.view, name="coach_jobseeker"),
         *jobseeker.privacy_routes(),
+        *review.routes(),
     ]

@@ -34,6 +34,7 @@ from bot.store.models import (
 )
 from bot.store.pseudonym import pseudonym
 from bot.store.rasa_events import EVENTS
+from bot.store.review import forget_jobseeker as forget_review_labels
 
 AUDIT_ACTION = "erasure"
 
@@ -95,6 +96,7 @@ def erase(
             session, delete(EscalationNote).where(EscalationNote.escalation_id.in_(escalation_ids))
         )
         counts |= forget_progress(session, jid)  # the consent-based records
+        counts["review_labels"] = forget_review_labels(session, jid)
         for model in (CoachRequest, ChannelIdentity):
             counts[model.__tablename__] = _delete(
                 session, delete(model).where(model.jobseeker_id == jid)
