@@ -239,7 +239,7 @@ def add_account_commands(commands: argparse._SubParsersAction) -> None:
     coach_add.add_argument("email")
     coach_add.add_argument("--name", required=True)
     coach_add.add_argument("--team", default=None, help="team name or id (admins may have none)")
-    coach_add.add_argument("--role", choices=["coach", "admin"], default="coach")
+    coach_add.add_argument("--role", choices=["coach", "lead", "admin"], default="coach")
     coach_add.add_argument("--locale", choices=["nl", "en"], default="nl")
     coach_add.add_argument("--password-stdin", action="store_true")
     coach_actions.add_parser("list", help="list accounts")

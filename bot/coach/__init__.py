@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute, Route
 
-from bot.coach import account, escalation, ids, inbox, jobseeker, review
+from bot.coach import account, caseload, escalation, ids, inbox, jobseeker, review
 
 
 def routes() -> list[BaseRoute]:
@@ -30,6 +30,8 @@ def routes() -> list[BaseRoute]:
         Route("/coach/logout", account.logout, methods=["POST"], name="coach_logout"),
         Route("/coach/locale", account.set_locale, methods=["POST"], name="coach_locale"),
         Route("/coach/audit", account.audit_log, name="coach_audit"),
+        Route("/coach/caseload", caseload.view, name="coach_caseload"),
+        Route("/coach/caseload.csv", caseload.export_csv, name="coach_caseload_csv"),
         Route("/coach/escalations/{escalation_id:id}", escalation.view, name="coach_escalation"),
         Route(
             "/coach/escalations/{escalation_id:id}/transcript.json",

@@ -109,10 +109,13 @@ def unauthenticated(request: Request, page: bool) -> Response:
     return JSONResponse({"error": "login required"}, status_code=401)
 
 
-def login_required(page: bool = True, admin: bool = False) -> Callable[[Endpoint], Endpoint]:
+def login_required(
+    page: bool = True, admin: bool = False, roles: tuple[str, ...] = ()
+) -> Callable[[Endpoint], Endpoint]:
     """Wrap a route: loads the coach into ``request.state``, checks CSRF on POST and the role.
 
     ``page`` routes redirect to the login page; the others (JSON, SSE) answer 401.
+    ``admin`` or ``roles`` (the roles allowed) answer 403 to anyone else.
     """
 
     def wrap(endpoint: Endpoint) -> Endpoint:
@@ -126,6 +129,8 @@ def login_required(page: bool = True, admin: bool = False) -> Callable[[Endpoint
                 return PlainTextResponse("CSRF token missing or wrong", status_code=403)
             if admin and coach.role != "admin":
                 return PlainTextResponse("Admins only", status_code=403)
+            if roles and coach.role not in roles:
+                return PlainTextResponse("Not for this role", status_code=403)
             request.state.coach, request.state.csrf = coach, csrf
             request.state.viewer = viewer(coach)
             return await endpoint(request)

@@ -95,6 +95,7 @@ AUDIT_ACTIONS = {
     "view_jobseeker": d_("werkzoekende bekeken"),
     "export_jobseeker": d_("gegevens gedownload"),
     "erase_jobseeker": d_("gegevens gewist"),
+    "export_caseload": d_("kerncijfers gedownload"),
     "claim": d_("overgenomen"),
     "assign": d_("toegewezen"),
     "reply": d_("bericht gestuurd"),

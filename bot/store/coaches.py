@@ -27,7 +27,10 @@ from bot.store.db import session_scope
 from bot.store.escalations import aware
 from bot.store.models import AuditEntry, Coach, CoachSession, Team, utcnow
 
-ROLES = ("coach", "admin")
+# A lead works in a team like a coach and also sees the team's caseload figures.
+ROLES = ("coach", "lead", "admin")
+# Roles that see one team only, so they need one.
+TEAM_ROLES = ("coach", "lead")
 LOCALES = ("nl", "en")
 MIN_PASSWORD = 12
 # zxcvbn: 3 is "safely unguessable: moderate protection from an offline slow-hash scenario".
@@ -142,7 +145,7 @@ def create_coach(
     team: str | int | None = None,
     locale: str = "nl",
 ) -> int:
-    """A new account. A coach needs a team; an admin may have none (they see every team)."""
+    """A new account. A coach or lead needs a team; an admin may have none (they see every team)."""
     email = email.strip().lower()
     if "@" not in email or not name.strip():
         raise ValueError("an account needs an email address and a name")
@@ -155,8 +158,8 @@ def create_coach(
         raise ValueError(problem)
     with session_scope() as session:
         team_id = _team_id(session, team)
-        if role == "coach" and team_id is None:
-            raise ValueError("a coach needs a team")
+        if role in TEAM_ROLES and team_id is None:
+            raise ValueError(f"a {role} needs a team")
         coach = Coach(
             email=email,
             name=name.strip()[:80],
