@@ -11,7 +11,7 @@ SPACY_NL := build/spacy_nl/meta.json
 PO := $(wildcard locales/*/LC_MESSAGES/messages.po locales/*/LC_MESSAGES/dashboard.po)
 MO := $(PO:.po=.mo)
 MEDIA := build/media/exercises/.built
-TRAINING := config.yml $(wildcard domain/*.yml) $(wildcard data/nlu/*.yml data/rules/*.yml data/stories/*.yml)
+TRAINING := config.yml $(wildcard domain/*.yml) $(wildcard data/nlu/*.yml data/nlu/review/*.yml data/rules/*.yml data/stories/*.yml)
 
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
