@@ -45,6 +45,8 @@ NOT_UNDERSTOOD: tuple[str, ...] = (
     "ik snap het niet", "snap het niet", "ik snap er niks van", "ik snap er niets van",
     "ik begrijp het niet", "begrijp het niet", "ik begrijp je niet", "ik snap je niet",
     "ik versta het niet", "snappie nie", "huh", "hä", "wablief", "wa zegde",
+    "wat betekent dat", "wat bedoel je", "wat bedoel je daarmee", "hoe bedoel je",
+    "wat wil dat zeggen", "wa wilt da zeggen", "wat is dat",
 )  # fmt: skip
 # What can I do here: the capabilities, and the question again inside a journey.
 HELP: tuple[str, ...] = ("help", "hulp", "help me", "helpen", "help aub", "hulp aub", "helpp")

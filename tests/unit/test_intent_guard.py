@@ -321,3 +321,12 @@ def test_going_on_is_a_control_word(text: str) -> None:
 def test_a_rules_question_the_classifier_found_is_made_sure() -> None:
     text = "wacht, ik heb een vraag over mijn uitkering. Stopt die als ik een cursus doe?"
     assert guarded_intent(text, "ask_rules") == "ask_rules"
+
+
+@pytest.mark.parametrize("text", ["wat betekent dat bewaren", "wat bedoel je?", "hoe bedoel je"])
+def test_asking_what_it_means_is_not_understood(text: str) -> None:
+    assert control_intent(text) == "not_understood"
+
+
+def test_a_question_about_an_option_is_no_control_word() -> None:
+    assert control_intent("wat is beschut werk precies?") is None
