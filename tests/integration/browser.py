@@ -7,6 +7,7 @@ violation fails the test that caused it.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PHONE = {"width": 360, "height": 740}
@@ -109,3 +111,9 @@ def serious(page: Page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def shot(page: Page, name: str, tmp_path: Path) -> None:
+    """Screenshots for docs/screenshots/ when WERKMAATJE_SCREENSHOTS=1, else thrown away."""
+    folder = ROOT / "docs" / "screenshots" if os.environ.get("WERKMAATJE_SCREENSHOTS") else tmp_path
+    page.screenshot(path=folder / f"{name}.png", full_page=True)

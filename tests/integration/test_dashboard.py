@@ -9,7 +9,6 @@ isolation, routes without login, and an XSS attempt through the bot.
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Iterator
@@ -36,17 +35,12 @@ from tests.integration.browser import (  # noqa: E402
     open_chat,
     say,
     serious,
+    shot,
     watch,
 )
 
 PASSWORD = "lang-genoeg-wachtwoord-42"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def shot(page: Page, name: str, tmp_path: Path) -> None:
-    """Screenshots for docs/screenshots/ when WERKMAATJE_SCREENSHOTS=1, else thrown away."""
-    folder = ROOT / "docs" / "screenshots" if os.environ.get("WERKMAATJE_SCREENSHOTS") else tmp_path
-    page.screenshot(path=folder / f"{name}.png")
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ the CSV link of their team, within the strict CSP, axe-clean."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,7 +16,7 @@ from tests.unit.test_coach_inbox_browser import web_app
 
 pytest.register_assert_rewrite("tests.integration.browser")
 pytest_plugins = ("tests.integration.browser",)
-from tests.integration.browser import DESKTOP, serious  # noqa: E402
+from tests.integration.browser import DESKTOP, serious, shot  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def web() -> Iterator[str]:
         yield url
 
 
-def test_a_lead_sees_the_charts_of_their_team(web: str, page: Page) -> None:
+def test_a_lead_sees_the_charts_of_their_team(web: str, page: Page, tmp_path: Path) -> None:
     team_id, code = make_team()
     make_escalation(code, reason="problem:schulden", summary="mijn schulden")
     _, email = make_coach(team_id, role="lead")
@@ -45,4 +46,5 @@ def test_a_lead_sees_the_charts_of_their_team(web: str, page: Page) -> None:
         "href", f"/coach/caseload.csv?team={team_id}"
     )
     assert "mijn schulden" not in page.content()
+    shot(page, "dashboard-caseload", tmp_path)
     assert serious(page) == []

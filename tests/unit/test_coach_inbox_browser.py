@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -21,7 +22,7 @@ from tests.unit.test_coach_inbox_rows import say as store_messages
 
 pytest.register_assert_rewrite("tests.integration.browser")
 pytest_plugins = ("tests.integration.browser",)
-from tests.integration.browser import DESKTOP, serious  # noqa: E402
+from tests.integration.browser import DESKTOP, serious, shot  # noqa: E402
 
 
 def say(sender: str, text: str, at: float | None = None) -> None:
@@ -61,7 +62,9 @@ def web() -> Iterator[str]:
         yield url
 
 
-def test_inbox_rows_in_the_browser_and_last_seen_follows_the_chat(web: str, page: Page) -> None:
+def test_inbox_rows_in_the_browser_and_last_seen_follows_the_chat(
+    web: str, page: Page, tmp_path: Path
+) -> None:
     team_id, code = make_team()
     escalation, sender = make_escalation(code, reason="problem:schulden")
     say(sender, "mijn nummer is 0612345678", at=time.time() - 600)
@@ -76,6 +79,7 @@ def test_inbox_rows_in_the_browser_and_last_seen_follows_the_chat(web: str, page
     expect(row.locator(".reason")).to_have_text("Probleem: schulden")
     expect(row.locator(".region")).to_have_text("Nederland")
     expect(row.locator(".last-message")).to_have_text("mijn nummer is [telefoon]")
+    shot(page, "dashboard-inbox-rows", tmp_path)
     assert sender not in page.content() and pseudonym(sender) not in page.content()
     assert serious(page) == []
 

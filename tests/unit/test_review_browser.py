@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -14,7 +15,7 @@ from tests.unit.test_review import jobseeker, said, store
 
 pytest.register_assert_rewrite("tests.integration.browser")
 pytest_plugins = ("tests.integration.browser",)
-from tests.integration.browser import DESKTOP, serious  # noqa: E402
+from tests.integration.browser import DESKTOP, serious, shot  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,9 @@ def web() -> Iterator[str]:
         yield url
 
 
-def test_a_coach_labels_a_masked_message_in_the_browser(web: str, page: Page) -> None:
+def test_a_coach_labels_a_masked_message_in_the_browser(
+    web: str, page: Page, tmp_path: Path
+) -> None:
     team_id, code = make_team()
     sender = jobseeker(code)
     (event,) = store(sender, said("mijn nummer is 0612345678, cv hulp?", "nlu_fallback", 0.55))
@@ -40,6 +43,7 @@ def test_a_coach_labels_a_masked_message_in_the_browser(web: str, page: Page) ->
 
     row.locator("select[name=intent]").select_option("request_coach")
     row.get_by_role("button", name="Label opslaan").click()
+    shot(page, "dashboard-learning-loop", tmp_path)
     expect(page.locator(".flash")).to_have_text("Label opgeslagen.")
     expect(page.locator(f'[data-event-id="{event}"]')).to_have_count(0)
     assert serious(page) == []
