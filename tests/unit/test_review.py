@@ -93,6 +93,7 @@ def team_coach(team_id: int) -> escalations.Viewer:
     return escalations.Viewer(make_coach(team_id)[0], "coach", team_id)
 
 
+@pytest.mark.postgres  # the JSON path on the events table differs per database
 def test_fallbacks_and_unsure_messages_of_consenting_jobseekers_are_listed_masked() -> None:
     team_id, code = make_team()
     sender = jobseeker(code)
@@ -131,6 +132,7 @@ def test_without_consent_or_from_another_team_nothing_is_listed() -> None:
     assert not set(ids) & set(listed(ADMIN))
 
 
+@pytest.mark.postgres  # the JSON path on the events table differs per database
 def test_the_threshold_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     team_id, code = make_team()
     (unsure,) = store(jobseeker(code), said("misschien wel", "affirm", 0.65))
@@ -298,6 +300,7 @@ def test_an_export_never_repeats_known_examples(tmp_path: Path) -> None:
     assert review.normalised("hallo") in review.known_examples([review.NLU_DIR])
 
 
+@pytest.mark.postgres  # erasure, on PostgreSQL too
 def test_erasure_removes_the_jobseekers_labels() -> None:
     team_id, code = make_team()
     sender = jobseeker(code)
