@@ -11,6 +11,7 @@ import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import Float, Integer, String, Text, column, func, select, table, text
 from sqlalchemy.engine import Row
@@ -108,7 +109,8 @@ def _moment(timestamp: float | None) -> datetime:
     return datetime.fromtimestamp(float(timestamp or 0), tz=timezone.utc)
 
 
-def _user_text(data: str | None) -> str | None:
+def typed_event(data: str | None) -> dict[str, Any] | None:
+    """A stored user event with typed text (not a button payload, not empty), or None."""
     try:
         event = json.loads(data or "{}")
     except ValueError:
@@ -116,4 +118,14 @@ def _user_text(data: str | None) -> str | None:
     text = event.get("text") if isinstance(event, dict) else None
     if not isinstance(text, str) or not text.strip() or text.startswith("/"):
         return None
-    return mask(" ".join(text.split()))[:MAX_PREVIEW]
+    return event
+
+
+def masked_text(event: dict[str, Any]) -> str:
+    """The event's text for a coach's eyes: masked again, on one line."""
+    return mask(" ".join(str(event["text"]).split()))
+
+
+def _user_text(data: str | None) -> str | None:
+    event = typed_event(data)
+    return None if event is None else masked_text(event)[:MAX_PREVIEW]

@@ -15,7 +15,6 @@ away; the export reads it from there and masks it again.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable
@@ -47,11 +46,10 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.config import DEFAULT_REGION, PROJECT_ROOT, settings
-from bot.privacy.masking import mask
 from bot.store.db import session_scope
 from bot.store.escalations import Viewer, aware
 from bot.store.models import AuditEntry, Base, ChannelIdentity, Coach, JobSeeker, Team, utcnow
-from bot.store.rasa_events import EVENTS
+from bot.store.rasa_events import EVENTS, masked_text, typed_event
 
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = ("action_default_fallback", "action_two_stage_fallback")
@@ -239,12 +237,8 @@ def _item(
     fallback_ids: set[int],
 ) -> Item | None:
     """The listed item, or None for a tapped button (its text is a payload) or no text."""
-    try:
-        event = json.loads(data or "{}")
-    except ValueError:
-        return None
-    text = event.get("text") if isinstance(event, dict) else None
-    if not isinstance(text, str) or not text.strip() or text.startswith("/"):
+    event = typed_event(data)
+    if event is None:
         return None
     parse = event.get("parse_data") or {}
     top = parse.get("intent") or {}
@@ -253,7 +247,7 @@ def _item(
         event_id=event_id,
         event_at=at,
         jobseeker_id=jobseeker_id,
-        text=mask(" ".join(text.split())),
+        text=masked_text(event),
         predicted=_suggestion(parse),
         confidence=float(confidence) if isinstance(confidence, (int, float)) else None,
         fallback=intent == FALLBACK_INTENT or event_id in fallback_ids,
@@ -322,9 +316,9 @@ def _with_text(session: Session, statuses: Iterable[str]) -> list[tuple[ReviewLa
     ).all()
     found = []
     for row, data in rows:
-        text = json.loads(data or "{}").get("text")
-        if isinstance(text, str) and text.strip():
-            found.append((row, mask(" ".join(text.split()))))
+        event = typed_event(data)
+        if event is not None:
+            found.append((row, masked_text(event)))
     return found
 
 
