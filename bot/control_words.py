@@ -52,6 +52,11 @@ NOT_UNDERSTOOD: tuple[str, ...] = (
 HELP: tuple[str, ...] = ("help", "hulp", "help me", "helpen", "help aub", "hulp aub", "helpp")
 
 _NO_MOOD_ANY_MORE = re.compile(r"\b(zin|goesting|gene goesting) (meer|nimmer)\b")
+# "kunnen we morgen verder gaan": going on later is a pause now.
+_LATER = re.compile(
+    r"\b(morgen|overmorgen|straks|later|vanavond|vanmiddag|volgende (week|keer)|een andere keer"
+    r"|maandag|dinsdag|woensdag|donderdag|vrijdag|zaterdag|zondag|na het weekend)\b"
+)
 
 # (intent, phrases): the intent a control word stands for.
 CONTROL_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -70,4 +75,7 @@ def control_intent(text: str) -> str | None:
     if _NO_MOOD_ANY_MORE.search(normalise(text[:300])):
         return None  # "ik heb geen zin meer": maybe more than a pause; the nets and model decide
     # "ik stop even want mijn kind huilt": the control word before its reason counts too.
-    return phrase_command(text, CONTROL_WORDS) or phrase_command(first_clause(text), CONTROL_WORDS)
+    found = phrase_command(text, CONTROL_WORDS) or phrase_command(first_clause(text), CONTROL_WORDS)
+    if found == "resume" and _LATER.search(normalise(text[:300])):
+        return "pause"
+    return found

@@ -318,6 +318,13 @@ def test_going_on_is_a_control_word(text: str) -> None:
     assert control_intent(text) == "resume"
 
 
+@pytest.mark.parametrize(
+    "text", ["kunnen we morgen verder gaan", "later verder gaan", "ga maar verder vanavond"]
+)
+def test_going_on_later_is_a_pause(text: str) -> None:
+    assert control_intent(text) == "pause"
+
+
 def test_a_rules_question_the_classifier_found_is_made_sure() -> None:
     text = "wacht, ik heb een vraag over mijn uitkering. Stopt die als ik een cursus doe?"
     assert guarded_intent(text, "ask_rules") == "ask_rules"
