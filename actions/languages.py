@@ -56,7 +56,14 @@ class ActionOtherLanguage(Action):
             dispatcher.utter_message(text=answer.coach_asked)
         else:
             dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
-        if (tracker.latest_message or {}).get("crisis_level") == "classifier":
-            # the classifier feared distress in words it cannot read: the line, to be safe
+        crisis_level = (tracker.latest_message or {}).get("crisis_level")
+        if crisis_level == "meaning":
+            # a crisis recognised by its meaning in another language: a coach looks at once
+            details = await coach_summary(tracker)
+            await run_db(
+                escalations.open_escalation, tracker.sender_id, "crisis", details, "urgent"
+            )
+        if crisis_level in ("classifier", "meaning"):
+            # distress in words the classifier cannot read: the line, to be safe
             dispatcher.utter_message(response="utter_distress_line")
         return stray_answer(tracker)

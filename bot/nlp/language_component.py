@@ -17,11 +17,15 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot import languages
+from bot.escalation.crisis import safety_net
+from bot.nlp import crisis_meaning
 from bot.nlp.overlay import IntentOverlay, set_intent
 
 OTHER_LANGUAGE = "other_language"
 LANGUAGE_KEY = "language"
 NEVER_OVERRIDE = {"crisis", "distress", "inform_age"}
+# crisis_level: the crisis meaning was recognised in another language (bot/nlp/crisis_meaning.py).
+MEANING = "meaning"
 
 
 def other_language(text: str, intent: str | None, crisis_level: str | None = None) -> str | None:
@@ -38,6 +42,18 @@ def other_language(text: str, intent: str | None, crisis_level: str | None = Non
     return languages.detect(text)
 
 
+def sounds_like_crisis_elsewhere(text: str) -> bool:
+    """The meaning of a crisis in a language the net and the classifier cannot read.
+
+    "Artık yaşamak istemiyorum": the answer in that language gets the crisis line beside
+    it, and a coach is asked to look (actions/languages.py). Idioms the net knows are not.
+    """
+    net = safety_net()
+    return net.level(text) is None and not net.only_idiom(text) and (
+        crisis_meaning.sounds_like_crisis(text, other_language=True)
+    )
+
+
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class LanguageSwitch(IntentOverlay):
     @classmethod
@@ -45,6 +61,7 @@ class LanguageSwitch(IntentOverlay):
         # Load the models (seconds) and check the content at start-up, not on a message.
         languages.detector()
         languages.answers()
+        crisis_meaning.load()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
@@ -54,5 +71,7 @@ class LanguageSwitch(IntentOverlay):
                 continue
             set_intent(message, OTHER_LANGUAGE)
             message.set(LANGUAGE_KEY, code, add_to_output=True)
+            if sounds_like_crisis_elsewhere(message.get(TEXT) or ""):
+                message.set("crisis_level", MEANING, add_to_output=True)
             message.set("language_switch", {"classifier_intent": intent}, add_to_output=True)
         return messages

@@ -642,3 +642,54 @@ def test_the_answer_adds_the_line_when_the_classifier_feared_distress() -> None:
     messages, _ = run(ActionOtherLanguage(), t)
     assert messages[0]["text"] == languages.answer("ar").text
     assert messages[-1]["response"] == "utter_distress_line"
+
+
+# "I don't want to live any more" and "I want to die", as newcomers would write it: no
+# pattern of the net knows these languages, and the classifier learned Dutch.
+CRISIS_ELSEWHERE = [
+    "Artık yaşamak istemiyorum",
+    "Kendimi öldürmek istiyorum",
+    "لا أريد أن أعيش بعد الآن",
+    "أريد أن أقتل نفسي",
+    "je n'ai plus envie de vivre",
+    "Nie chcę już żyć",
+    "Я хочу умереть",
+    "Ich will nicht mehr leben",
+    "Quiero morir",
+]
+
+
+@pytest.mark.parametrize("text", CRISIS_ELSEWHERE)
+def test_a_crisis_in_another_language_is_recognised_by_its_meaning(text: str) -> None:
+    from bot.nlp.language_component import sounds_like_crisis_elsewhere
+
+    assert sounds_like_crisis_elsewhere(text)
+
+
+def test_ordinary_messages_in_other_languages_raise_no_crisis() -> None:
+    from bot.nlp.language_component import sounds_like_crisis_elsewhere
+
+    raised = [t for texts in FOREIGN.values() for t in texts if sounds_like_crisis_elsewhere(t)]
+    assert not raised
+    assert not sounds_like_crisis_elsewhere("I am bored to death")  # an idiom the net knows
+
+
+def test_a_crisis_recognised_elsewhere_gets_the_line_and_an_urgent_coach() -> None:
+    from sqlalchemy import select
+
+    from bot.store.db import session_scope
+    from bot.store.models import CoachRequest
+    from bot.store.pseudonym import pseudonym
+
+    t = tracker(intent="other_language")
+    t.latest_message.update(text=CRISIS_ELSEWHERE[0], language="tr", crisis_level="meaning")
+    messages, _ = run(ActionOtherLanguage(), t)
+    assert messages[0]["text"] == languages.answer("tr").text
+    assert messages[-1]["response"] == "utter_distress_line"
+    with session_scope() as session:
+        rows = session.execute(
+            select(CoachRequest.reason, CoachRequest.priority).where(
+                CoachRequest.jobseeker_id == pseudonym(t.sender_id)
+            )
+        ).all()
+        assert [tuple(r) for r in rows] == [("crisis", "urgent")]

@@ -1,0 +1,62 @@
+"""A second opinion for the crisis safety net, from what a message means.
+
+The patterns (data/content/crisis_patterns.yml) catch the ways of saying it we wrote down,
+in Dutch and English. A sentence embedding also recognises a phrasing nobody wrote down,
+and the same meaning in the other languages the encoder knows ("Artık yaşamak
+istemiyorum", "je n'ai plus envie de vivre"): it is compared with the crisis examples of
+the training data. Recall first, but not at any price: a false alarm in Dutch asks a
+stranger whether they think of suicide. The thresholds and what they cost are measured in
+docs/nlu.md ("Crisis: a second opinion from meaning").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import numpy as np
+import yaml
+
+from bot.config import PROJECT_ROOT
+from bot.nlp.sentence_encoder import encoder
+
+# Dutch: the net and the classifier read it too, so only a close paraphrase counts.
+DUTCH_THRESHOLD = 0.80
+# Another language: the classifier cannot read it, and the net knows only English.
+OTHER_LANGUAGE_THRESHOLD = 0.62
+CRISIS_INTENT = "crisis"
+_ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def _crisis_examples() -> list[str]:
+    found: list[str] = []
+    for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            if block.get("intent") == CRISIS_INTENT:
+                lines = block["examples"].splitlines()
+                found += [_ANNOTATION.sub(r"\1", line.strip()[2:]) for line in lines if line.strip()]
+    if not found:
+        raise ValueError("no crisis examples in data/nlu: the second opinion has nothing to compare")
+    return found
+
+
+@cache
+def _exemplars() -> np.ndarray:
+    return encoder().encode(_crisis_examples())
+
+
+def crisis_similarity(text: str) -> float:
+    """Cosine similarity to the nearest crisis example (the vectors are unit length)."""
+    return float(np.max(_exemplars() @ encoder().encode_one(text)))
+
+
+def sounds_like_crisis(text: str, other_language: bool = False) -> bool:
+    if not text.strip() or text.startswith("/"):
+        return False
+    threshold = OTHER_LANGUAGE_THRESHOLD if other_language else DUTCH_THRESHOLD
+    return crisis_similarity(text) >= threshold
+
+
+def load() -> None:
+    """Encode the examples at start-up, not on a first message."""
+    _exemplars()
