@@ -56,6 +56,11 @@ SCHEMA: dict[str, Any] = {
 }
 
 
+_KEEPS_BENEFIT = re.compile(
+    r"\b(hou|houd|behoud|behou|blijf|krijg)( \w+){0,2} (mijn|m'n|mn|me|de) (uitkering|bijstand"
+    r"|ww|leefloon|dop)( \w+)?( (houden|behouden|krijgen))?\b"
+    r"|\b(mijn|m'n|mn|de) (uitkering|bijstand|ww|leefloon|dop) (houden|behouden|blijven krijgen)\b"
+)
 _SORT_OUT = re.compile(
     r"\b(eerst|wil|wou|willen|moet)\b( \w+){0,4} (regelen|oplossen|aanpakken|afbetalen|afbetaald"
     r"|op orde (brengen|krijgen|hebben)|op een rij zetten|saneren)\b"
@@ -82,8 +87,11 @@ class RegionalHelp:
         return bool(_SORT_OUT.search(normalise(text[:500])))
 
     def serious(self, text: str) -> bool:
-        """Whether the text names a problem that comes before any answer (debts, housing...)."""
-        found = match_terms(text, self.keywords)
+        """Whether the text names a problem that comes before any answer (debts, housing...).
+
+        Keeping a benefit is a reason, no problem: "de eerste, want dan hou ik mijn uitkering".
+        """
+        found = match_terms(_KEEPS_BENEFIT.sub(" ", normalise(text[:500])), self.keywords)
         return any(topic in SERIOUS for topic in found)
 
 

@@ -6,8 +6,10 @@
   wish to talk with a person ("kan ik efkes met iemand babbelen") is one, whatever the scores.
 - "ik ben verhuisd naar Antwerpen" sets the region (an entity the slot maps from, in any
   state) and, unless something weightier was said, becomes ``inform_region``.
-- A "problem" that is a question about rules ("wanneer betaalt de RVA mijn uitkering?")
-  becomes ``ask_rules``: the office that knows, not sympathy. A "good mood" with a bad
+- A question about rules ("wanneer betaalt de RVA mijn uitkering?") becomes ``ask_rules``,
+  whatever the classifier guessed: the office that knows, not sympathy. A serious problem
+  in the words ("ik blow elke dag") that the classifier was unsure of becomes
+  ``share_problem``: help, not "wat bedoel je?". A "good mood" with a bad
   feeling word in it ("nog steeds super slecht") becomes ``mood_bad``.
 - ``privacy_delete`` stands only when the message asks for deletion in so many words
   (bot/privacy/erasure_request.py). Otherwise a message about data becomes
@@ -29,7 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.control_words import control_intent
 from bot.decision.understand import normalise, phrase_command
 from bot.escalation.coach_request import asks_for_person, refuses_coach
-from bot.escalation.regional_help import referrals
+from bot.escalation.regional_help import problem_help, referrals
 from bot.nlp.overlay import IntentOverlay, drop_intents, set_intent
 from bot.privacy.erasure_request import is_explicit_erasure_request
 from bot.regions import stated_region
@@ -39,6 +41,10 @@ MOVED = "inform_region"
 SHOW_DATA = "privacy_export"
 COACH = "request_coach"
 NEVER_OVERRIDE = {"crisis", "distress", "inform_age", "share_problem", "request_coach"}
+# A question that says it is one is one whatever the classifier guessed, except these.
+NEVER_ASK_RULES = {"crisis", "distress", "inform_age", "request_coach"}
+# Below the FallbackClassifier's threshold (config.yml) the classifier's guess would be lost.
+UNSURE = 0.55
 _ABOUT_DATA = re.compile(
     r"\b(gegevens|data|info|privacy|bewaar\w*|bewaren|bewaard|opslaan|opslaat|opgeslagen"
     r"|sla \w+ ?\w* ?op|database|dossier|toestemming|houden|houdt)\b"
@@ -71,13 +77,22 @@ def asks_about_rules(text: str) -> bool:
     return bool(question) and referrals().topic(None, text) not in (None, "algemeen")
 
 
+def says_rules_question(text: str) -> bool:
+    """ "ik heb een vraag over mijn uitkering": it says it is a question, about rules."""
+    cleaned = normalise(text[:500])
+    return bool(_A_QUESTION.search(cleaned)) and referrals().topic(None, text) not in (
+        None,
+        "algemeen",
+    )
+
+
 # "'k weet het nie" answers a question; it never asks what we keep about you.
 DONT_KNOW: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("dont_know", ("weet ik niet", "ik weet het niet", "weet niet", "geen idee", "weet ik veel")),
 )
 
 
-def guarded_intent(text: str, intent: str | None) -> str | None:
+def guarded_intent(text: str, intent: str | None, confidence: float = 1.0) -> str | None:
     """The intent to use instead of the classifier's, or None to keep it."""
     if text.startswith("/"):
         return None
@@ -89,6 +104,10 @@ def guarded_intent(text: str, intent: str | None) -> str | None:
         return COACH  # also an unsure request_coach: sure now, past the FallbackClassifier
     if intent in ("share_problem", "ask_rules") and asks_about_rules(text):
         return "ask_rules"  # a question gets the office that knows, not sympathy
+    if intent not in NEVER_ASK_RULES and says_rules_question(text):
+        return "ask_rules"  # "ik heb een vraag over mijn uitkering": whatever was guessed
+    if intent == "share_problem" and confidence < UNSURE and problem_help().serious(text):
+        return "share_problem"  # "ik blow elke dag, kom er nie vanaf": heard, not "wat bedoel je?"
     if intent in NEVER_OVERRIDE:
         return None
     if intent == "mood_good" and feels_bad(text):
@@ -109,7 +128,11 @@ class IntentGuard(IntentOverlay):
         for message in messages:
             _add_stated_region(message)
             classified = message.get(INTENT) or {}
-            instead = guarded_intent(message.get(TEXT) or "", classified.get("name"))
+            instead = guarded_intent(
+                message.get(TEXT) or "",
+                classified.get("name"),
+                float(classified.get("confidence") or 0.0),
+            )
             if instead is None:
                 continue
             if instead:

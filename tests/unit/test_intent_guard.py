@@ -337,3 +337,37 @@ def test_asking_what_it_means_is_not_understood(text: str) -> None:
 
 def test_a_question_about_an_option_is_no_control_word() -> None:
     assert control_intent("wat is beschut werk precies?") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "guessed", "confidence"),
+    [
+        ("ik heb een vraag over mijn uitkering. Stopt die bij een cursus?", "start_decision", 0.53),
+        ("ik vraag me af of mijn bijstand stopt bij vrijwilligerswerk", "start_decision", 0.9),
+        ("hoeveel keer moet ik solliciteren van de gemeente per maand", "ask_rules", 0.23),
+    ],
+)  # fmt: skip
+def test_a_question_that_says_so_is_a_rules_question_whatever_was_guessed(
+    text: str, guessed: str, confidence: float
+) -> None:
+    assert guarded_intent(text, guessed, confidence) == "ask_rules"
+
+
+@pytest.mark.parametrize(
+    ("text", "guessed"),
+    [
+        ("vrijwilligerswerk misschien?", "start_decision"),  # a goal, typed as a question
+        ("hoe kom ik uit de bijstand, wat moet ik doen", "start_decision"),
+        ("is de coach van feyenoord ontslagen", "out_of_scope"),
+    ],
+)
+def test_other_questions_keep_their_intent(text: str, guessed: str) -> None:
+    assert guarded_intent(text, guessed, 0.9) is None
+
+
+def test_an_unsure_problem_with_a_problem_word_is_made_sure() -> None:
+    assert guarded_intent("ik blow elke dag, kom er nie vanaf", "share_problem", 0.52) == (
+        "share_problem"
+    )
+    # a problem word the classifier did not take for a problem is left to it
+    assert guarded_intent("ik heb lekker geslapen", "mood_good", 0.3) is None
