@@ -33,10 +33,10 @@ def _crisis_examples() -> list[str]:
     for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
             if block.get("intent") == CRISIS_INTENT:
-                lines = block["examples"].splitlines()
-                found += [_ANNOTATION.sub(r"\1", line.strip()[2:]) for line in lines if line.strip()]
+                lines = [line.strip()[2:] for line in block["examples"].splitlines()]
+                found += [_ANNOTATION.sub(r"\1", line) for line in lines if line]
     if not found:
-        raise ValueError("no crisis examples in data/nlu: the second opinion has nothing to compare")
+        raise ValueError("no crisis examples in data/nlu: nothing to compare a message with")
     return found
 
 

