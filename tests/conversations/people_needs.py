@@ -254,6 +254,15 @@ def need_not_understood_reply(turn: Turn, talk: Talk) -> bool:
 
 
 @need
+def need_declines_honestly(turn: Turn, talk: Talk) -> bool:
+    """A request for another assistant: the bot says it cannot help with that, or that it
+    did not understand, and what it can do; it does not act on it."""
+    return need_not_understood_reply(turn, talk) or has(
+        r"kan ik je (helaas )?niet mee helpen|help alleen met werk|dat weet ik niet", turn.text
+    )
+
+
+@need
 def need_sympathy_instead_of_answer(turn: Turn, talk: Talk) -> bool:
     """(for must_not) a factual question answered with sympathy for a problem."""
     return has(r"dank je dat je dit vertelt|niet makkelijk|zwaar probleem|vervelend", turn.text)
