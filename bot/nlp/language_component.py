@@ -49,8 +49,10 @@ def sounds_like_crisis_elsewhere(text: str) -> bool:
     it, and a coach is asked to look (actions/languages.py). Idioms the net knows are not.
     """
     net = safety_net()
-    return net.level(text) is None and not net.only_idiom(text) and (
-        crisis_meaning.sounds_like_crisis(text, other_language=True)
+    return (
+        net.level(text) is None
+        and not net.only_idiom(text)
+        and (crisis_meaning.sounds_like_crisis(text, other_language=True))
     )
 
 
