@@ -70,11 +70,16 @@ def feels_bad(text: str) -> bool:
     return bool(_BAD_FEELING.search(cleaned)) and not _NOT_BAD.search(cleaned)
 
 
-def asks_about_rules(text: str) -> bool:
-    """ "wanneer betaalt de RVA mijn uitkering?": a question about rules, for the office."""
+def asks_about_rules(text: str, topics: tuple[str, ...] | None = None) -> bool:
+    """ "wanneer betaalt de RVA mijn uitkering?": a question about rules, for the office.
+
+    ``topics`` narrows which referral topics count (all but the general one by default).
+    """
     cleaned = normalise(text[:500])
     question = "?" in text[:500] or _QUESTION.search(cleaned) or _A_QUESTION.search(cleaned)
-    return bool(question) and referrals().topic(None, text) not in (None, "algemeen")
+    topic = referrals().topic(None, text)
+    wanted = topic in topics if topics is not None else topic not in (None, "algemeen")
+    return bool(question) and wanted
 
 
 def says_rules_question(text: str) -> bool:
@@ -104,6 +109,8 @@ def guarded_intent(text: str, intent: str | None, confidence: float = 1.0) -> st
         return COACH  # also an unsure request_coach: sure now, past the FallbackClassifier
     if intent in ("share_problem", "ask_rules") and asks_about_rules(text):
         return "ask_rules"  # a question gets the office that knows, not sympathy
+    if intent == "out_of_scope" and asks_about_rules(text, ("uitkering",)):
+        return "ask_rules"  # "hoeveel keer moet ik solliciteren?": ours, not small talk
     if intent not in NEVER_ASK_RULES and says_rules_question(text):
         return "ask_rules"  # "ik heb een vraag over mijn uitkering": whatever was guessed
     if intent == "share_problem" and confidence < UNSURE and problem_help().serious(text):

@@ -42,6 +42,21 @@ def other_language(text: str, intent: str | None, crisis_level: str | None = Non
     return languages.detect(text)
 
 
+def crisis_level_elsewhere(text: str, level: str | None) -> str | None:
+    """The crisis level of a message answered in another language.
+
+    ``meaning`` when its meaning is a crisis; ``classifier`` (the line, to be safe) when the
+    classifier feared one and the meaning does not contradict it; else none.
+    """
+    if sounds_like_crisis_elsewhere(text):
+        return MEANING
+    if level == "classifier" and crisis_meaning.crisis_similarity(text) >= (
+        crisis_meaning.CLASSIFIER_AGREES
+    ):
+        return level
+    return None
+
+
 def sounds_like_crisis_elsewhere(text: str) -> bool:
     """The meaning of a crisis in a language the net and the classifier cannot read.
 
@@ -73,7 +88,7 @@ class LanguageSwitch(IntentOverlay):
                 continue
             set_intent(message, OTHER_LANGUAGE)
             message.set(LANGUAGE_KEY, code, add_to_output=True)
-            if sounds_like_crisis_elsewhere(message.get(TEXT) or ""):
-                message.set("crisis_level", MEANING, add_to_output=True)
+            level = crisis_level_elsewhere(message.get(TEXT) or "", message.get("crisis_level"))
+            message.set("crisis_level", level, add_to_output=True)
             message.set("language_switch", {"classifier_intent": intent}, add_to_output=True)
         return messages

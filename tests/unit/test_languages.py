@@ -693,3 +693,13 @@ def test_a_crisis_recognised_elsewhere_gets_the_line_and_an_urgent_coach() -> No
             )
         ).all()
         assert [tuple(r) for r in rows] == [("crisis", "urgent")]
+
+
+def test_the_classifier_alone_no_longer_raises_a_crisis_the_meaning_contradicts() -> None:
+    """The classifier reads the multilingual embedding too, and took "hello, I am looking for
+    work in a restaurant" (Arabic) for a crisis: the meaning decides in another language."""
+    from bot.nlp.language_component import crisis_level_elsewhere
+
+    assert crisis_level_elsewhere("مرحبا، أبحث عن عمل في مطعم", "classifier") is None
+    assert crisis_level_elsewhere("Artık yaşamak istemiyorum, her şey çok zor", None) == "meaning"
+    assert crisis_level_elsewhere("I need a job in a restaurant", None) is None
