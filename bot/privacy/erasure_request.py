@@ -26,6 +26,12 @@ _DATA = re.compile(
 )
 _AWAY = re.compile(r"\b(weg|weghalen|weghale|wegdoen|wegsmijten|kwijt)\b")
 _EVERYTHING_AWAY = re.compile(r"\balles\b.*\b(weg|weghalen|weghale|wegdoen|wegsmijten)\b")
+# What people ask other assistants to delete: "wis de voicemail", "verwijder alle wekkers".
+_THEIR_THINGS = re.compile(
+    r"\b(voicemail\w*|wekker\w*|alarm\w*|timer\w*|e-?mails?|mailtje\w*|foto\w*|spam\w*"
+    r"|apps?|playlist\w*|afspeellijst\w*|liedje\w*|herinnering\w*|routine\w*|contact\w*"
+    r"|sms\w*|notitie\w*|boodschappen\w*|belgeschiedenis|zoekgeschiedenis|agenda\w*)\b"
+)
 _NEGATION = re.compile(r"\b(niet|nie|geen|nooit|niks|niets|not|dont)\b")
 _CLAUSES = re.compile(r"[,.;:!?()\n]+|\bmaar\b")
 
@@ -43,6 +49,8 @@ def _asks(clause: str) -> bool:
     """A clause asks when it names deleting, or data going away, and denies neither."""
     if not clause or _NEGATION.search(clause):
         return False
+    if _THEIR_THINGS.search(clause) and not _DATA.search(clause):
+        return False  # a device's things, not what we keep
     if _DELETE.search(clause) or _EVERYTHING_AWAY.search(clause):
         return True
     return bool(_AWAY.search(clause) and _DATA.search(clause))

@@ -98,3 +98,12 @@ def test_a_failed_erasure_action_keeps_the_conversation() -> None:
     asyncio.run(store.save(tracker))
     stored = asyncio.run(store.retrieve(person.sender_id))
     assert stored is not None and len(stored.events) == len(tracker.events)
+
+
+@pytest.mark.parametrize(
+    "text", ["wis de voicemail", "verwijder alle spamberichten", "verwijder al mijn wekkers"]
+)
+def test_a_request_for_another_assistant_is_no_erasure_request(text: str) -> None:
+    from bot.privacy.erasure_request import is_explicit_erasure_request
+
+    assert not is_explicit_erasure_request(text)
