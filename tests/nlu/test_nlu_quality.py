@@ -1,8 +1,9 @@
 """NLU quality gates on the model `make train` built: the last tier of `make test`.
 
 Held-out examples written apart from the training data (macro-F1 goal 0.97, the suite
-fails below FLOOR) and held-out requests meant for other assistants (at least 95% must
-not be taken as ours). The 5-fold cross-validation (5 trainings) is `make nlu-cv`;
+fails below FLOOR) and held-out requests meant for other assistants (goal 95% not taken
+as ours, measured 95.2%; the suite fails below OUT_OF_DOMAIN_FLOOR, a margin for a model
+trained on another machine). The 5-fold cross-validation (5 trainings) is `make nlu-cv`;
 docs/nlu.md has the figures of each.
 """
 
@@ -15,7 +16,7 @@ from bot.config import PROJECT_ROOT
 from bot.nlp import evaluate
 
 FLOOR = 0.93
-OUT_OF_DOMAIN_FLOOR = 0.95
+OUT_OF_DOMAIN_FLOOR = 0.93
 INTENTS = yaml.safe_load((PROJECT_ROOT / "domain" / "core.yml").read_text())["intents"]
 
 
