@@ -4,9 +4,9 @@ The patterns (data/content/crisis_patterns.yml) catch the ways of saying it we w
 in Dutch and English. A sentence embedding also recognises a phrasing nobody wrote down,
 and the same meaning in the other languages the encoder knows ("Artık yaşamak
 istemiyorum", "je n'ai plus envie de vivre"): it is compared with the crisis examples of
-the training data. Recall first, but not at any price: a false alarm in Dutch asks a
-stranger whether they think of suicide. The thresholds and what they cost are measured in
-docs/nlu.md ("Crisis: a second opinion from meaning").
+the training data, for messages in another language. Recall first, but not at any price:
+a false alarm asks a stranger whether they think of suicide. The thresholds and what they
+cost are measured in docs/nlu.md ("Where else meaning decides").
 """
 
 from __future__ import annotations
@@ -20,9 +20,8 @@ import yaml
 from bot.config import PROJECT_ROOT
 from bot.nlp.sentence_encoder import encoder
 
-# Dutch: the net and the classifier read it too, so only a close paraphrase counts.
-DUTCH_THRESHOLD = 0.80
-# Another language: the classifier cannot read it, and the net knows only English.
+# Another language: the classifier cannot read it, and the net knows only English. Not
+# used for Dutch: there "ja ik wil" lies as near "ik wil dood" as crisis phrasings do.
 OTHER_LANGUAGE_THRESHOLD = 0.62
 CRISIS_INTENT = "crisis"
 _ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)")
@@ -58,13 +57,6 @@ def crisis_similarity(text: str) -> float:
     parts = [text, *(p.strip() for p in _CLAUSE.split(text[:1000]) if len(p.strip()) > 3)]
     vectors = encoder().encode(list(dict.fromkeys(parts)))
     return float(np.max(vectors @ _exemplars().T))
-
-
-def sounds_like_crisis(text: str, other_language: bool = False) -> bool:
-    if not text.strip() or text.startswith("/"):
-        return False
-    threshold = OTHER_LANGUAGE_THRESHOLD if other_language else DUTCH_THRESHOLD
-    return crisis_similarity(text) >= threshold
 
 
 def load() -> None:

@@ -70,25 +70,22 @@ def feels_bad(text: str) -> bool:
     return bool(_BAD_FEELING.search(cleaned)) and not _NOT_BAD.search(cleaned)
 
 
-def asks_about_rules(text: str, topics: tuple[str, ...] | None = None) -> bool:
-    """ "wanneer betaalt de RVA mijn uitkering?": a question about rules, for the office.
+def _about_rules(text: str, topics: tuple[str, ...] | None) -> bool:
+    """A referral topic in the words: one of ``topics``, or any but the general one."""
+    topic = referrals().topic(None, text)
+    return topic in topics if topics is not None else topic not in (None, "algemeen")
 
-    ``topics`` narrows which referral topics count (all but the general one by default).
-    """
+
+def asks_about_rules(text: str, topics: tuple[str, ...] | None = None) -> bool:
+    """ "wanneer betaalt de RVA mijn uitkering?": a question about rules, for the office."""
     cleaned = normalise(text[:500])
     question = "?" in text[:500] or _QUESTION.search(cleaned) or _A_QUESTION.search(cleaned)
-    topic = referrals().topic(None, text)
-    wanted = topic in topics if topics is not None else topic not in (None, "algemeen")
-    return bool(question) and wanted
+    return bool(question) and _about_rules(text, topics)
 
 
 def says_rules_question(text: str) -> bool:
     """ "ik heb een vraag over mijn uitkering": it says it is a question, about rules."""
-    cleaned = normalise(text[:500])
-    return bool(_A_QUESTION.search(cleaned)) and referrals().topic(None, text) not in (
-        None,
-        "algemeen",
-    )
+    return bool(_A_QUESTION.search(normalise(text[:500]))) and _about_rules(text, None)
 
 
 # "'k weet het nie" answers a question; it never asks what we keep about you.

@@ -45,30 +45,27 @@ def other_language(text: str, intent: str | None, crisis_level: str | None = Non
 def crisis_level_elsewhere(text: str, level: str | None) -> str | None:
     """The crisis level of a message answered in another language.
 
-    ``meaning`` when its meaning is a crisis; ``classifier`` (the line, to be safe) when the
-    classifier feared one and the meaning does not contradict it; else none.
+    ``meaning`` when its meaning is a crisis and it is no idiom the net knows ("Artık yaşamak
+    istemiyorum": the line and a coach beside the answer, actions/languages.py);
+    ``classifier`` (the line, to be safe) when the classifier feared one and the meaning
+    does not contradict it; else none.
     """
-    if sounds_like_crisis_elsewhere(text):
-        return MEANING
-    if level == "classifier" and crisis_meaning.crisis_similarity(text) >= (
-        crisis_meaning.CLASSIFIER_AGREES
+    similarity = crisis_meaning.crisis_similarity(text)
+    net = safety_net()
+    if (
+        similarity >= crisis_meaning.OTHER_LANGUAGE_THRESHOLD
+        and net.level(text) is None
+        and not net.only_idiom(text)
     ):
+        return MEANING
+    if level == "classifier" and similarity >= crisis_meaning.CLASSIFIER_AGREES:
         return level
     return None
 
 
 def sounds_like_crisis_elsewhere(text: str) -> bool:
-    """The meaning of a crisis in a language the net and the classifier cannot read.
-
-    "Artık yaşamak istemiyorum": the answer in that language gets the crisis line beside
-    it, and a coach is asked to look (actions/languages.py). Idioms the net knows are not.
-    """
-    net = safety_net()
-    return (
-        net.level(text) is None
-        and not net.only_idiom(text)
-        and (crisis_meaning.sounds_like_crisis(text, other_language=True))
-    )
+    """Whether the meaning alone makes a message in another language a crisis."""
+    return crisis_level_elsewhere(text, None) == MEANING
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)

@@ -65,11 +65,13 @@ class CachedEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         keys = [_clean(text) for text in texts]
-        with self._lock:
-            missing = list(dict.fromkeys(k for k in keys if k not in self._cache))
+        with self._lock:  # what is cached now: another thread may evict it before we are done
+            known = {k: self._cache[k] for k in keys if k in self._cache}
+        missing = list(dict.fromkeys(k for k in keys if k not in known))
         fresh = dict(zip(missing, self._encoder.encode(missing), strict=True)) if missing else {}
+        found = known | fresh
         with self._lock:
-            rows = [fresh[k] if k in fresh else self._cache[k] for k in keys]
+            rows = [found[k] for k in keys]
             for key, vector in fresh.items():
                 self._cache[key] = vector
             for key in keys:
