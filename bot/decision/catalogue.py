@@ -56,6 +56,22 @@ TERMS_SCHEMA: dict[str, Any] = {
 
 _IDS = {"type": "array", "uniqueItems": True, "items": _ID}
 
+# Where a fact comes from, so a coach can check it again: every option names its sources.
+_SOURCE = {
+    "type": "object",
+    "required": ["name", "url", "checked"],
+    "additionalProperties": False,
+    "properties": {
+        "name": _text(80),
+        "url": {"type": "string", "pattern": "^https://[^\\s]{4,200}$"},
+        "checked": {
+            "type": "string",
+            "format": "date",
+            "pattern": "^20[0-9]{2}-[01][0-9]-[0-3][0-9]$",
+        },
+    },
+}
+
 CATALOGUE_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["version", "region", "options"],
@@ -95,6 +111,13 @@ CATALOGUE_SCHEMA: dict[str, Any] = {
                     "keywords": _KEYWORDS,
                     "helper": _text(80),
                     "first_step": _text(150),
+                    # Who may use it, what must happen first, what it does to a benefit,
+                    # and what the user must report: shown beside the plus and the minus.
+                    "who": _text(150),
+                    "first": _text(150),
+                    "benefit": _text(150),
+                    "duty": _text(150),
+                    "sources": {"type": "array", "minItems": 1, "items": _SOURCE},
                 },
             },
         },
@@ -129,6 +152,15 @@ class Terms:
 
 
 @dataclass(frozen=True)
+class Source:
+    """A page that backs an option's facts, and the day a person last checked it."""
+
+    name: str
+    url: str
+    checked: str
+
+
+@dataclass(frozen=True)
 class Option:
     """One possible next step, told with a plus and a minus (never only its downsides)."""
 
@@ -143,6 +175,18 @@ class Option:
     keywords: tuple[str, ...]
     helper: str
     first_step: str
+    who: str = ""
+    # What must happen before the user can start (an advice, an assessment, a referral).
+    # Such an option is never ranked first on preferences alone.
+    first: str = ""
+    benefit: str = ""
+    duty: str = ""
+    sources: tuple[Source, ...] = ()
+
+    @property
+    def gated(self) -> bool:
+        """Whether someone else must agree or assess first."""
+        return bool(self.first)
 
 
 @dataclass(frozen=True)
@@ -198,6 +242,11 @@ def _option(item: dict[str, Any]) -> Option:
         keywords=tuple(item["keywords"]),
         helper=item["helper"].strip(),
         first_step=item["first_step"].strip(),
+        who=item.get("who", "").strip(),
+        first=item.get("first", "").strip(),
+        benefit=item.get("benefit", "").strip(),
+        duty=item.get("duty", "").strip(),
+        sources=tuple(Source(**source) for source in item.get("sources", ())),
     )
 
 
