@@ -36,6 +36,8 @@ COACH_IS_AN_ANSWER = {
     "review_still_good",
     "next_what",
     "helper",
+    "talk",
+    "review_why",
 }
 
 
@@ -122,9 +124,23 @@ class ValidateDecisionForm(FormValidationAction):
         say(dispatcher, turn.say)
         slots: dict[str, Any] = {}
         for kind, value in turn.effects:
+            if kind == "record":  # the talk question that may follow updates this record
+                turn.state["decision_id"] = await self._record(value, tracker, ctx)
+                continue
             slots.update(await self._effect(kind, value, dispatcher, tracker, ctx))
         slots.update({"decision": turn.state, "decision_answer": "done" if turn.finished else None})
         return slots
+
+    @staticmethod
+    async def _record(value: flow.State, tracker: Tracker, ctx: flow.Context) -> int | None:
+        """Store the agreement (only with consent); its id, or None when nothing was stored."""
+        sender = tracker.sender_id
+        day = value.get("next_on") or value.get("later_on")
+        due = followup_time(date.fromisoformat(day), ctx.region) if day else None
+        stored: int | None = await run_db(decisions.record, sender, value, due)
+        if stored is not None:
+            await run_db(jobseekers.log_progress, sender, "decision", {"status": value["outcome"]})
+        return stored
 
     async def _effect(
         self,
@@ -135,18 +151,16 @@ class ValidateDecisionForm(FormValidationAction):
         ctx: flow.Context,
     ) -> dict[str, Any]:
         sender = tracker.sender_id
-        if kind == "record":
-            day = value.get("next_on") or value.get("later_on")
-            due = followup_time(date.fromisoformat(day), ctx.region) if day else None
-            stored = await run_db(decisions.record, sender, value, due)
-            if stored is not None:
-                await run_db(
-                    jobseekers.log_progress, sender, "decision", {"status": value["outcome"]}
-                )
+        if kind == "talk":
+            await run_db(
+                decisions.record_talk, sender, value.get("decision_id"), value["decided_with"]
+            )
             return {}
         if kind == "review":
             await run_db(decisions.record_review, sender, value.get("decision_id"), value["review"])
-            await run_db(jobseekers.log_progress, sender, "decision_review", value["review"])
+            # The path the coach sees holds the answers, never the typed reason itself.
+            logged = {k: v for k, v in value["review"].items() if k != "reason_text"}
+            await run_db(jobseekers.log_progress, sender, "decision_review", logged)
             return {}
         if kind == "escalate":
             events = await escalate(dispatcher, tracker, str(value), "utter_decision_coach")

@@ -20,6 +20,11 @@ from bot.config import DEFAULT_REGION, LOCALES_DIR, REGIONS
 DOMAIN = "messages"
 
 
+def N_(text: str) -> str:
+    """Mark a text for translation where it is defined; ``gettext`` it where it is shown."""
+    return text
+
+
 def region_or_default(region: str | None) -> str:
     return region if region in REGIONS else DEFAULT_REGION
 

@@ -195,3 +195,26 @@ REVIEW_ANSWERS = {
     "partly": d_("deels gelukt"),
     "no": d_("niet gelukt"),
 }
+# The follow-up's reasons (bot/decision/flow.py REASONS): what helped, what got in the way.
+REVIEW_REASONS = {
+    "someone": d_("hulp van iemand"),
+    "clear": d_("het was duidelijk"),
+    "had_time": d_("had er tijd voor"),
+    "no_time": d_("geen tijd"),
+    "too_hard": d_("te moeilijk"),
+    "no_answer": d_("geen antwoord gekregen"),
+    "health": d_("gezondheid of zorgen"),
+}
+REVIEW_NEXT = {
+    "continue": d_("gaat door, met een nieuwe stap"),
+    "adjust": d_("past de stap aan"),
+    "choose_again": d_("kiest iets anders"),
+    "coach": d_("wil met de coach praten"),
+}
+DECIDED_WITH = {
+    "alone": d_("alleen, in de chat"),
+    "with_coach": d_("samen met de coach"),
+    "coach_asked": d_("op vraag van de coach"),
+    "coach": d_("wil samen met de coach kiezen"),
+    "not_asked": d_("niet gezegd"),
+}

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from bot.coach.texts import REVIEW_ANSWERS, d_, translations
+from bot.coach.texts import REVIEW_ANSWERS, REVIEW_NEXT, REVIEW_REASONS, d_, translations
 
 REGION_NAMES = {"nl_NL": d_("Nederland"), "nl_BE": d_("Vlaanderen")}
 CHANNEL_NAMES = {
@@ -48,6 +48,8 @@ DETAIL_NAMES = {
     "passed": d_("gehaald"),
     "level": d_("niveau"),
     "competence": d_("competentie"),
+    "reasons": d_("waarom"),
+    "next": d_("wil nu"),
 }
 VALUE_NAMES = {
     True: d_("ja"),
@@ -56,6 +58,8 @@ VALUE_NAMES = {
     "talk_to_coach": d_("wil eerst met coach praten"),
     "later": d_("kiest later"),
     **REVIEW_ANSWERS,
+    **REVIEW_REASONS,
+    **REVIEW_NEXT,
 }
 INTENT_NAMES = {
     "greet": d_("groet"),
@@ -156,6 +160,8 @@ def progress_details(data: Mapping[str, Any], locale: str) -> str:
             shown = region_name(str(value), locale)
         elif isinstance(value, (bool, str)) and value in VALUE_NAMES:
             shown = named(VALUE_NAMES, value, locale)
+        elif isinstance(value, list):
+            shown = ", ".join(named(VALUE_NAMES, item, locale) for item in value) or "–"
         else:
             shown = str(value)
         parts.append(f"{named(DETAIL_NAMES, key, locale)}: {shown}")

@@ -28,7 +28,7 @@ from bot.decision.catalogue import Catalogue, Option, Terms
 from bot.decision.dates import parse_date
 from bot.decision.matching import PAGE_SIZE, page, rank
 from bot.dialogue import Answer, Button, Message
-from bot.i18n import format_day
+from bot.i18n import N_, format_day
 from bot.privacy.masking import mask
 
 State = dict[str, Any]
@@ -94,6 +94,10 @@ def new_state(ctx: Context) -> State:
         "catalogue": ctx.catalogue.version,
         "goal": None,
         "preferences": [],
+        # Wishes said with "geen"/"niet": options with these tags go down the list.
+        "avoid": [],
+        # Options the user does not want offered again (the step that just failed).
+        "excluded": [],
         "page": 0,
         "shown": [],
         "offered": [],
@@ -108,6 +112,7 @@ def new_state(ctx: Context) -> State:
         "typing": False,
         "misses": 0,
         "decision_id": None,
+        "decided_with": None,
         "review": {},
     }
 
@@ -132,8 +137,10 @@ def start(state: State | None, ctx: Context) -> tuple[State, list[Message]]:
 def start_review(record: dict[str, Any], ctx: Context) -> State:
     """The follow-up: ask how the agreed step went, or whether the user wants to choose now."""
     state = new_state(ctx)
-    for key in ("goal", "preferences", "choice", "next_what", "next_on", "helper"):
-        state[key] = record.get(key) if key != "preferences" else list(record.get(key) or [])
+    for key in ("goal", "choice", "next_what", "next_on", "helper"):
+        state[key] = record.get(key)
+    for key in ("preferences", "avoid"):
+        state[key] = list(record.get(key) or [])
     state["catalogue"] = record.get("catalogue") or ctx.catalogue.version
     state["decision_id"] = record.get("id")
     state["step"] = "review_later" if record.get("status") == "later" else "review_worked"
@@ -185,20 +192,45 @@ def option_line(number: int, option: Option, ctx: Context) -> str:
 
 
 def option_detail(option: Option, ctx: Context) -> Message:
-    """Plus before minus: an option is never described only by its downsides."""
+    """Plus before minus: an option is never described only by its downsides.
+
+    Who may use it, what must happen first and what it does to a benefit come with it:
+    a choice made without them can cost a job-seeker their benefit or a wasted month.
+    """
     t = ctx.t
     parts = [
         f"{option.title}. {option.description}",
         t.gettext("Goed: {plus}").format(plus=option.plus),
         t.gettext("Minder goed: {minus}").format(minus=option.minus),
+        *conditions(option, ctx),
         t.gettext("Duur: {duration}.").format(duration=option.duration),
         t.gettext("Wie helpt: {helper}.").format(helper=option.helper),
     ]
     return Message("\n".join(parts))
 
 
+def conditions(option: Option, ctx: Context, short: bool = False) -> list[str]:
+    """The option's conditions in B1; ``short`` (the choice step): only what must happen first
+    and what the user must do, the things that change whether this is a real choice."""
+    t = ctx.t
+    lines = [] if short or not option.who else [t.gettext("Voor wie: {who}").format(who=option.who)]
+    if option.first:
+        lines.append(t.gettext("Eerst nodig: {first}").format(first=option.first))
+    if option.benefit and not short:
+        lines.append(t.gettext("Uitkering: {benefit}").format(benefit=option.benefit))
+    if option.duty:
+        lines.append(t.gettext("Let op: {duty}").format(duty=option.duty))
+    return lines
+
+
 def _options_page(state: State, ctx: Context) -> list[Option]:
-    ranked = rank(ctx.catalogue, state.get("goal"), state.get("preferences") or [])
+    ranked = rank(
+        ctx.catalogue,
+        state.get("goal"),
+        state.get("preferences") or [],
+        avoid=state.get("avoid") or [],
+        exclude=state.get("excluded") or [],
+    )
     return page(ranked, int(state.get("page") or 0), PAGE_SIZE)
 
 
@@ -252,9 +284,17 @@ def _ask_decide(state: State, ctx: Context) -> list[Message]:
     )
     if state.get("brief"):
         return [ask]
-    lines = [t.gettext("Dit past het best bij wat jij belangrijk vindt.")]
-    lines += [f"{n}. {o.title}: {o.plus}" for n, o in enumerate(options, start=1)]
-    return [Message("\n".join(lines)), ask]
+    # The minus and the conditions beside the plus: a choice on pluses alone is no choice.
+    messages = [Message(t.gettext("Dit past het best bij wat jij belangrijk vindt."))]
+    for number, option in enumerate(options, start=1):
+        lines = [
+            f"{number}. {option.title}",
+            t.gettext("Goed: {plus}").format(plus=option.plus),
+            t.gettext("Minder goed: {minus}").format(minus=option.minus),
+            *conditions(option, ctx, short=True),
+        ]
+        messages.append(Message("\n".join(lines)))
+    return [*messages, ask]
 
 
 def _ask_not_yet(state: State, ctx: Context) -> list[Message]:
@@ -382,6 +422,18 @@ def _ask_change(state: State, ctx: Context) -> list[Message]:
     ]
 
 
+def _ask_talk(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    return [
+        question(
+            t.gettext("Nog 1 vraag. Heb je deze keuze samen met je coach gemaakt?"),
+            (t.gettext("Nee, alleen hier"), "talk:alone"),
+            (t.gettext("Ja, met mijn coach"), "talk:with_coach"),
+            (t.gettext("Mijn coach vroeg het"), "talk:coach_asked"),
+        )
+    ]
+
+
 def _ask_review_worked(state: State, ctx: Context) -> list[Message]:
     t = ctx.t
     what = state.get("next_what") or choice_title(state, ctx)
@@ -396,13 +448,29 @@ def _ask_review_worked(state: State, ctx: Context) -> list[Message]:
     ]
 
 
+def _ask_review_why(state: State, ctx: Context) -> list[Message]:
+    t = ctx.t
+    if (state.get("review") or {}).get("worked") == "yes":
+        text = t.gettext("Wat hielp je daarbij? Kies een knop, of typ het zelf.")
+        codes = HELPED
+    else:
+        text = t.gettext("Wat zat in de weg? Kies een knop, of typ het zelf.")
+        codes = OBSTACLES
+    return [Message(text, tuple(Button(t.gettext(REASONS[c][0]), f"why:{c}") for c in codes))]
+
+
 def _ask_review_still_good(state: State, ctx: Context) -> list[Message]:
     t = ctx.t
+    choice = choice_title(state, ctx)
+    if (state.get("review") or {}).get("worked") == "yes":
+        go_on = (t.gettext("Ja, volgende stap"), "yes")
+    else:
+        go_on = (t.gettext("Pas de stap aan"), "adjust")
     return [
         question(
-            t.gettext("Past {choice} nog goed bij je?").format(choice=choice_title(state, ctx)),
-            (t.gettext("Ja, ik ga door"), "yes"),
-            (t.gettext("Nee, ik kies opnieuw"), "no"),
+            t.gettext("Wil je verder met {choice}?").format(choice=choice),
+            go_on,
+            (t.gettext("Nee, kies iets anders"), "no"),
             (t.gettext("Praat met coach"), "coach"),
         )
     ]
@@ -433,7 +501,9 @@ _PROMPTS = {
     "helper": _ask_helper,
     "summary": _ask_summary,
     "change": _ask_change,
+    "talk": _ask_talk,
     "review_worked": _ask_review_worked,
+    "review_why": _ask_review_why,
     "review_still_good": _ask_review_still_good,
     "review_later": _ask_review_later,
 }
@@ -723,24 +793,36 @@ def _on_preferences(turn: Turn, code: str, words: str, intent: str | None, ctx: 
     state = turn.state
     known = {p.id for p in ctx.terms.preferences}
     picked: list[str] = []
+    ruled_out: list[str] = []
     if code.startswith("pref:") and code.removeprefix("pref:") in known:
         picked = [code.removeprefix("pref:")]
     elif words:
-        picked = understand.match_terms(words, [(p.id, p.keywords) for p in ctx.terms.preferences])
-    state["preferences"] = _merge(state.get("preferences") or [], picked)
+        terms = [(p.id, p.keywords) for p in ctx.terms.preferences]
+        picked = understand.match_terms(words, terms)
+        ruled_out = understand.match_negated_terms(words, terms)
+    # A wish said twice the other way round counts as the last thing said.
+    state["preferences"] = [
+        p for p in _merge(state.get("preferences") or [], picked) if p not in ruled_out
+    ]
+    state["avoid"] = [a for a in _merge(state.get("avoid") or [], ruled_out) if a not in picked]
     finished = code == "done" or understand.command(words) == "done"
     nothing = _yes_no(code, words, intent) is False or understand.normalise(words) in (
         "niks",
         "niets",
     )
-    if picked:
-        labels = "\n".join(f"- {label}." for label in preference_labels(picked, ctx))
-        turn.say.append(Message(ctx.t.gettext("Genoteerd:") + "\n" + labels))
+    if picked or ruled_out:
+        t = ctx.t
+        labels = [f"- {label}." for label in preference_labels(picked, ctx)]
+        labels += [
+            "- " + t.gettext("liever niet: {what}.").format(what=label)
+            for label in preference_labels(ruled_out, ctx)
+        ]
+        turn.say.append(Message(t.gettext("Genoteerd:") + "\n" + "\n".join(labels)))
     if finished or nothing or (picked and len(state["preferences"]) >= len(known)):
         state["page"] = 0
         _go(turn, "decide", ctx)
         return True
-    return bool(picked)
+    return bool(picked or ruled_out)
 
 
 def _wants_coach(intent: str | None) -> str:
@@ -781,6 +863,8 @@ def _choose(turn: Turn, option: Option, ctx: Context) -> None:
     state["next_what"], state["next_on"], state["helper"] = None, None, None
     state["shown"] = _merge(state.get("shown") or [], [option.id])
     turn.say.append(Message(ctx.t.gettext("Je kiest: {title}.").format(title=option.title)))
+    if option.first:
+        turn.say.append(Message(ctx.t.gettext("Let op: {first}").format(first=option.first)))
     _go(turn, "next_what", ctx)
 
 
@@ -889,9 +973,55 @@ def _on_next_what(turn: Turn, code: str, words: str, intent: str | None, ctx: Co
     text = mask(words)[:MAX_FREE_TEXT].strip()
     if len(text) < 3 or said is not None:
         return False
-    state["next_what"] = text if text.endswith((".", "!", "?")) else text + "."
+    state["next_what"] = _gate_first(
+        turn, text if text.endswith((".", "!", "?")) else text + ".", ctx
+    )
     _after(turn, "next_when", ctx)
     return True
+
+
+# Who can open a door that needs an advice, an assessment or a referral.
+ARRANGERS = (
+    "klantmanager",
+    "consulent",
+    "werkcoach",
+    "coach",
+    "uwv",
+    "vdab",
+    "bemiddelaar",
+    "ocmw",
+    "gemeente",
+    "maatschappelijk werker",
+    "begeleider",
+    "trajectbegeleider",
+    "arbeidsdeskundige",
+    "gtb",
+    "jobcoach",
+    "loket",
+)
+
+
+def _gate_first(turn: Turn, step: str, ctx: Context) -> str:
+    """An own first step for an option with a condition starts with the one who arranges it.
+
+    "Ik bel zelf de werkgever" for a proefplaatsing would fail: the klantmanager or UWV must
+    agree first. The user's own plan stays, after the step that opens the door.
+    """
+    try:
+        option = ctx.catalogue.get(turn.state.get("choice") or "")
+    except KeyError:
+        return step
+    if not option.first or understand.match_terms(step, [("arranger", ARRANGERS)]):
+        return step
+    t = ctx.t
+    turn.say.append(
+        Message(
+            t.gettext("Let op: {first}").format(first=option.first)
+            + " "
+            + t.gettext("Daarom zet ik dit als eerste stap: {step}").format(step=option.first_step)
+        )
+    )
+    return t.gettext("{first_step} Daarna: {own}").format(first_step=option.first_step, own=step)
 
 
 def _on_next_when(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
@@ -949,7 +1079,10 @@ def _on_summary(turn: Turn, code: str, words: str, intent: str | None, ctx: Cont
         else:
             text = ctx.t.gettext("Top, afgesproken! Ik bewaar niets. Schrijf je afspraak dus op.")
         turn.say.append(Message(text.format(day=day)))
-        turn.finished = True
+        if ctx.consent:  # only a stored record can say how the choice was made
+            state["step"] = "talk"
+        else:
+            turn.finished = True
         return True
     if said is False:
         # "nee, de datum klopt niet": straight to that question; a bare "nee" asks what.
@@ -972,6 +1105,30 @@ def _on_change(turn: Turn, code: str, words: str, intent: str | None, ctx: Conte
     turn.state["fixing"] = target in ("next_what", "next_when", "helper", "goal")
     turn.state["page"] = 0
     _go(turn, target, ctx)
+    return True
+
+
+TALK_WORDS = (
+    ("coach_asked", ("coach vroeg", "vroeg mijn coach", "moest van", "van mijn coach", "opdracht")),
+    ("with_coach", ("samen", "met mijn coach", "met coach", "met de coach", "met klantmanager")),
+)
+
+
+def _on_talk(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    """How the choice was made, as the user says it: never assumed "alone in the chat"."""
+    talk = code.removeprefix("talk:") if code.startswith("talk:") else None
+    if talk is None and words:
+        found = understand.match_terms(words, TALK_WORDS)
+        said = _yes_no(code, words, intent)
+        alone = understand.alone(words) or said is False
+        talk = found[0] if found else "alone" if alone else "with_coach" if said else None
+    if talk not in ("alone", "with_coach", "coach_asked"):
+        return False
+    state = turn.state
+    state["decided_with"], state["step"] = talk, "done"
+    turn.effects.append(("talk", copy.deepcopy(state)))
+    turn.say.append(Message(ctx.t.gettext("Dank je. Dat schrijf ik erbij.")))
+    turn.finished = True
     return True
 
 
@@ -1005,6 +1162,48 @@ def _on_review_worked(turn: Turn, code: str, words: str, intent: str | None, ctx
         "no": ctx.t.gettext("Dat geeft niet. Dat gebeurt vaak."),
     }[worked]
     turn.say.append(Message(cheer))
+    _go(turn, "review_why", ctx)
+    return True
+
+
+# What helped or got in the way: a button title and the words people type for it.
+REASONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "someone": (N_("Hulp van iemand"), ("hulp", "geholpen", "hielp", "samen met")),
+    "clear": (N_("Het was duidelijk"), ("duidelijk", "makkelijk", "simpel", "goed uitgelegd")),
+    "had_time": (N_("Ik had er tijd voor"), ("tijd voor", "had tijd", "rustig")),
+    "no_time": (N_("Geen tijd"), ("geen tijd", "te druk", "druk", "vergeten", "kinderen")),
+    "too_hard": (N_("Het was te moeilijk"), ("moeilijk", "lastig", "ingewikkeld", "snapte", "eng")),
+    "no_answer": (N_("Ik kreeg geen antwoord"), ("geen antwoord", "geen reactie", "niet terug")),
+    "health": (N_("Gezondheid of zorgen"), ("ziek", "gezondheid", "zorgen", "pijn", "stress")),
+    "money": (N_("Geldzorgen"), ("schulden", "geldzorgen", "geen geld", "rekeningen", "schuld")),
+}
+HELPED = ("someone", "clear", "had_time")
+OBSTACLES = ("no_time", "too_hard", "no_answer", "health")  # the buttons
+TYPED_ONLY = ("money",)  # understood when typed, too rare for a button of its own
+MAX_REASON_TEXT = 200
+
+
+def _on_review_why(turn: Turn, code: str, words: str, intent: str | None, ctx: Context) -> bool:
+    """What helped or got in the way: a button, typed words (kept masked), or "weet niet"."""
+    state = turn.state
+    review = state.setdefault("review", {})
+    codes = HELPED if review.get("worked") == "yes" else OBSTACLES + TYPED_ONLY
+    picked = [code.removeprefix("why:")] if code.startswith("why:") else []
+    if words and not understand.unsure(words):
+        typed = understand.match_terms(words, [(c, REASONS[c][1]) for c in codes])
+        picked = [c for c in codes if c in typed]
+        text = mask(words)[:MAX_REASON_TEXT].strip()
+        if len(text) < 3 and not picked:
+            return False
+        review["reason_text"] = text
+    elif not words and not picked:
+        return False
+    review["reasons"] = [c for c in picked if c in REASONS]
+    t = ctx.t
+    if {"health", "money"} & set(review["reasons"]):
+        turn.say.append(Message(t.gettext("Dat is zwaar. Je coach kan met je meedenken.")))
+    else:
+        turn.say.append(Message(t.gettext("Dank je. Dat helpt om de volgende stap te kiezen.")))
     _go(turn, "review_still_good", ctx)
     return True
 
@@ -1015,8 +1214,12 @@ def _on_review_still_good(
     state = turn.state
     nav = code if code == "coach" else understand.command(words) or _wants_coach(intent)
     said = None if nav == "coach" else _yes_no(code, words, intent)
+    adjust = code == "adjust" or (not code and _says_adjust(words))
+    if adjust or (said is True and state["review"].get("worked") != "yes"):
+        return _adjust_step(turn, ctx)
     if nav == "coach":
         state["review"]["still_good"] = None
+        state["review"]["next"] = "coach"
         state["outcome"], state["step"] = "coach", "done"
         turn.effects += [("review", copy.deepcopy(state)), ("escalate", "decision_review")]
         turn.say.append(Message(ctx.t.gettext("Goed. Je bespreekt het met je coach.")))
@@ -1025,15 +1228,48 @@ def _on_review_still_good(
     if said is None:
         return False
     state["review"]["still_good"] = said
+    state["review"]["next"] = "continue" if said else "choose_again"
     turn.effects.append(("review", copy.deepcopy(state)))
     if said:
         state["next_what"], state["next_on"], state["helper"] = None, None, None
         turn.say.append(Message(ctx.t.gettext("Mooi. Dan kiezen we je volgende stap.")))
         _go(turn, "next_what", ctx)
     else:
+        # The option that did not work is not offered again in this round.
+        state["excluded"] = _merge(state.get("excluded") or [], [state.get("choice") or ""])
+        state["excluded"] = [i for i in state["excluded"] if i]
         state["choice"], state["page"] = None, 0
-        turn.say.append(Message(ctx.t.gettext("Goed. We kijken opnieuw naar de mogelijkheden.")))
+        turn.say.append(Message(ctx.t.gettext("Goed. We kijken naar andere mogelijkheden.")))
         _go(turn, "options", ctx)
+    state["decision_id"] = None
+    return True
+
+
+ADJUST_WORDS = (
+    "aanpassen",
+    "pas de stap aan",
+    "andere stap",
+    "kleinere stap",
+    "kleiner",
+    "opnieuw proberen",
+)
+
+
+def _says_adjust(words: str) -> bool:
+    return bool(words) and bool(understand.match_terms(words, [("adjust", ADJUST_WORDS)]))
+
+
+def _adjust_step(turn: Turn, ctx: Context) -> bool:
+    """Same choice, another first step: often a smaller one is what makes it work."""
+    state = turn.state
+    state["review"]["still_good"], state["review"]["next"] = True, "adjust"
+    turn.effects.append(("review", copy.deepcopy(state)))
+    state["next_what"], state["next_on"], state["helper"] = None, None, None
+    turn.say.append(
+        Message(ctx.t.gettext("Goed. We zoeken een andere stap. Een kleine stap is ook goed."))
+    )
+    _go(turn, "next_what", ctx)
+    state["typing"] = True
     state["decision_id"] = None
     return True
 
@@ -1068,7 +1304,9 @@ _HANDLERS = {
     "helper": _on_helper,
     "summary": _on_summary,
     "change": _on_change,
+    "talk": _on_talk,
     "review_worked": _on_review_worked,
+    "review_why": _on_review_why,
     "review_still_good": _on_review_still_good,
     "review_later": _on_review_later,
 }
@@ -1092,4 +1330,13 @@ def _reads_as_helper(state: State, text: str, ctx: Context) -> bool:
 
 
 # Steps that take any text: what it must read like to beat the classifier's guess.
-_RECOGNISE = {"next_what": _reads_as_step, "helper": _reads_as_helper}
+def _reads_as_reason(state: State, text: str, ctx: Context) -> bool:
+    """Any short account of how it went, but not a question about something else."""
+    return understand.unsure(text) or not text.rstrip().endswith("?")
+
+
+_RECOGNISE = {
+    "next_what": _reads_as_step,
+    "helper": _reads_as_helper,
+    "review_why": _reads_as_reason,
+}

@@ -249,28 +249,35 @@ def _negated(clause: Sequence[str], start: int) -> bool:
     return False
 
 
-def _find(clauses: Sequence[Sequence[str]], phrase: Sequence[str]) -> tuple[int, int] | None:
-    """(clause, word) where a keyword phrase first occurs un-negated, or None."""
+def _find(
+    clauses: Sequence[Sequence[str]], phrase: Sequence[str], negated: bool = False
+) -> tuple[int, int] | None:
+    """(clause, word) where a keyword phrase first occurs un-negated (or negated), or None."""
     compound = len(phrase) == 1
-    check_negation = phrase[0] not in NEGATIONS  # "geen stress" is itself the keyword
+    if phrase[0] in NEGATIONS:  # "geen stress" is itself the keyword: never negated
+        check_negation, negated = False, False
+    else:
+        check_negation = True
     for c, clause in enumerate(clauses):
         for start in range(len(clause) - len(phrase) + 1):
             if all(
                 _word_matches(clause[start + i], word, compound, inflected=not compound)
                 for i, word in enumerate(phrase)
-            ) and not (check_negation and _negated(clause, start)):
+            ) and (not check_negation or _negated(clause, start) == negated):
                 return c, start
     return None
 
 
 def _positions(
-    clauses: Sequence[Sequence[str]], terms: Sequence[tuple[str, Sequence[str]]]
+    clauses: Sequence[Sequence[str]],
+    terms: Sequence[tuple[str, Sequence[str]]],
+    negated: bool = False,
 ) -> dict[str, tuple[int, int]]:
     found: dict[str, tuple[int, int]] = {}
     for term_id, keywords in terms:
         for keyword in keywords:
             phrase = _words(keyword)
-            where = _find(clauses, phrase) if phrase else None
+            where = _find(clauses, phrase, negated) if phrase else None
             if where is not None and (term_id not in found or where < found[term_id]):
                 found[term_id] = where
     return found
@@ -283,6 +290,18 @@ def match_terms(text: str, terms: Sequence[tuple[str, Sequence[str]]]) -> list[s
     ["close_to_home"] for fixed_hours ("vaste uren") and close_to_home ("dichtbij").
     """
     found = _positions(_clauses(text), terms)
+    return sorted(found, key=found.__getitem__)
+
+
+def match_negated_terms(text: str, terms: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """The ids the text only mentions to rule them out: "geen vaste uren" gives fixed_hours.
+
+    Such a wish is not dropped: it must keep options with that tag from the top of the list.
+    An id the text also mentions plainly ("geen vaste uren, wel vaste uren") is not ruled out.
+    """
+    clauses = _clauses(text)
+    plain = _positions(clauses, terms)
+    found = {k: v for k, v in _positions(clauses, terms, negated=True).items() if k not in plain}
     return sorted(found, key=found.__getitem__)
 
 

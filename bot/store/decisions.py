@@ -58,6 +58,20 @@ class DecisionRecord:
         }
 
 
+# How a choice was made: said by the user, or "not_asked" (no answer yet, older records).
+DECIDED_WITH = ("alone", "with_coach", "coach_asked", "coach", "not_asked")
+# The follow-up's answers: how it went, what helped or got in the way (ids and masked text),
+# whether the choice still fits and what the user wants next.
+REVIEW_KEYS = ("worked", "reasons", "reason_text", "still_good", "next")
+
+
+def _decided_with(state: dict[str, Any], status: str) -> str:
+    if status == "talk_to_coach":
+        return "coach"
+    said = state.get("decided_with")
+    return said if said in DECIDED_WITH else "not_asked"
+
+
 @dataclass(frozen=True)
 class DueFollowup:
     decision_id: int
@@ -113,7 +127,8 @@ def record(sender_id: str, state: dict[str, Any], followup_at: datetime | None) 
             options_shown=list(state.get("shown") or []),
             preferences=list(state.get("preferences") or []),
             choice=state.get("choice") if status == "agreed" else None,
-            decided_with="coach" if status == "talk_to_coach" else "alone",
+            # Never assumed: the talk question after the agreement fills it in.
+            decided_with=_decided_with(state, status),
             next_step=mask(state["next_what"]) if state.get("next_what") else None,
             next_step_on=next_on if status == "agreed" else None,
             helper=mask(state["helper"])[:120] if state.get("helper") else None,
@@ -136,9 +151,24 @@ def record_review(sender_id: str, decision_id: int | None, review: dict[str, Any
         row = session.get(Decision, decision_id)
         if row is None or row.jobseeker_id != pseudonym(sender_id):
             return False
-        row.outcome = {k: review.get(k) for k in ("worked", "still_good")}
+        outcome = {k: review.get(k) for k in REVIEW_KEYS if k in review}
+        if outcome.get("reason_text"):
+            outcome["reason_text"] = mask(str(outcome["reason_text"]))[:200]
+        row.outcome = outcome
         row.status, row.updated_at = "evaluated", utcnow()
         return True
+
+
+def record_talk(sender_id: str, decision_id: int | None, decided_with: str) -> bool:
+    """What the user said about how the choice was made: alone, with or at the coach's ask."""
+    if decision_id is None or decided_with not in DECIDED_WITH:
+        return False
+    with session_scope() as session:
+        row = session.get(Decision, decision_id)
+        if row is None or row.jobseeker_id != pseudonym(sender_id):
+            return False
+        row.decided_with, row.updated_at = decided_with, utcnow()
+    return True
 
 
 def get(sender_id: str, decision_id: int) -> DecisionRecord | None:

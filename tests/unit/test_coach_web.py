@@ -418,13 +418,23 @@ def test_jobseeker_view_shows_the_decisions(client: TestClient, team: tuple[int,
     }
     decision = decisions.record(sender, state, None)
     assert decision is not None
-    decisions.record_review(sender, decision, {"worked": "partly", "still_good": True})
+    decisions.record_talk(sender, decision, "coach_asked")
+    review = {
+        "worked": "partly",
+        "reasons": ["no_answer"],
+        "reason_text": "<script>x</script> ze belden niet",
+        "still_good": True,
+        "next": "adjust",
+    }
+    decisions.record_review(sender, decision, review)
     item = escalations.get(escalation, escalations.Viewer(0, "admin", None)).item
     logged_in(client, team[0])
     html = client.get(f"/coach/jobseekers/{item.jobseeker_id}").text
     assert "Afspraken (Samen Beslissen)" in html and "Proefplaatsing" in html
     assert "dinsdag 1 december" in html and "Werkervaringsplek" in html
-    assert "deels gelukt, past nog" in html and "Geëvalueerd" in html
+    assert "deels gelukt; in de weg: geen antwoord gekregen" in html and "Geëvalueerd" in html
+    assert "past de stap aan" in html and "op vraag van de coach" in html
+    assert "&lt;script&gt;x&lt;/script&gt; ze belden niet" in html and "<script>x" not in html
     assert "Bel &lt;b&gt;UWV&lt;/b&gt;." in html and "<b>UWV" not in html  # escaped
 
 

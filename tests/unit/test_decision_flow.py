@@ -121,10 +121,16 @@ def test_walk_with_buttons() -> None:
     assert chat.step == "summary"
     turn = chat.press("yes")
 
+    # Stored at once; then one question on how the choice was made, never assumed.
     state = turn.state
-    assert turn.finished and state["outcome"] == "agreed" and state["step"] == "done"
-    assert turn.effects == [("record", state)]
+    assert not turn.finished and state["outcome"] == "agreed" and state["step"] == "talk"
+    assert turn.effects == [("record", {**state, "step": "done"})]
     recorded = turn.effects[0][1]
+    assert chat.answers() == ["talk:alone", "talk:with_coach", "talk:coach_asked"]
+    talk = chat.press("talk:with_coach")
+    assert talk.finished and talk.state["step"] == "done"
+    assert talk.effects == [("talk", talk.state)]
+    assert talk.state["decided_with"] == "with_coach"
     option = chat.ctx.catalogue.get("proefplaatsing")
     assert recorded["goal"] == "work"
     assert recorded["preferences"] == ["money", "fixed_hours"]
@@ -161,10 +167,11 @@ def test_walk_with_typed_dutch() -> None:
     assert "Hulp: je zus." in text_of(chat.asked())
     turn = chat.type("ja klopt")
 
-    assert turn.finished and turn.state["outcome"] == "agreed"
+    assert turn.state["outcome"] == "agreed" and chat.step == "talk"
     assert len(turn.effects) == 1
     kind, recorded = turn.effects[0]
-    assert kind == "record" and recorded == turn.state
+    assert kind == "record" and recorded == {**turn.state, "step": "done"}
+    assert chat.type("nee hoor, dat heb ik zelf bedacht").state["decided_with"] == "alone"
     assert recorded["goal"] == "work"
     assert recorded["preferences"] == ["money", "fixed_hours"]
     assert recorded["choice"] == "proefplaatsing"
@@ -254,6 +261,8 @@ def rendered(region: str) -> dict[str, list[flow.Message]]:
         review = Chat(region, state=flow.start_review(record, ctx))
         add("review_worked", review)
         review.press("worked:partly")
+        add("review_why", review)
+        review.press("why:too_hard")
         add("review_still_good", review)
         out["said"].extend(chat.said() + review.said())
 
@@ -273,6 +282,10 @@ def rendered(region: str) -> dict[str, list[flow.Message]]:
         chat.type("jaja")
         chat.type("xyz qqq")
         chat.type("ja")
+        if consent:
+            add("talk", chat)
+            chat.type("xyz qqq")
+            chat.press("talk:alone")
         later = Chat(region, consent=consent)
         for code in ("goal:explore", "done", "done", "not_yet"):
             later.press(code)
@@ -656,7 +669,7 @@ def test_change_the_day_goes_back_to_the_summary_without_asking_the_helper() -> 
     assert chat.state["helper"] == helper
     assert format_day(TODAY + timedelta(days=7), "nl_NL") in text_of(chat.asked())
     turn = chat.type("ja")
-    assert turn.finished and turn.state["next_on"] == "2026-11-30"
+    assert turn.state["outcome"] == "agreed" and turn.state["next_on"] == "2026-11-30"
 
 
 def test_change_the_step_in_words() -> None:
@@ -770,19 +783,33 @@ def test_review_of_an_agreed_step() -> None:
     assert "Bel de werkgever." in text_of(chat.asked())
     assert chat.answers() == ["worked:yes", "worked:partly", "worked:no"]
     chat.type("een beetje")
-    assert chat.step == "review_still_good"
+    assert chat.step == "review_why"
     assert chat.state["review"] == {"worked": "partly"}
+    assert "in de weg" in text_of(chat.asked())
+    chat.type("ik had geen tijd want mijn kind was ziek")
+    assert chat.step == "review_still_good"
+    review_ = chat.state["review"]
+    assert review_["reasons"] == ["no_time", "health"]
+    assert review_["reason_text"] == "ik had geen tijd want mijn kind was ziek"
     assert "Proefplaatsing" in text_of(chat.asked())
+    assert chat.answers() == ["adjust", "no", "coach"]
 
 
 def test_review_still_good_yes_asks_for_the_next_step() -> None:
     chat = review()
     chat.press("worked:yes")
+    assert chat.answers() == ["why:someone", "why:clear", "why:had_time"]
+    chat.press("why:someone")
     turn = chat.type("ja")
     assert len(turn.effects) == 1
     kind, reviewed = turn.effects[0]
     assert kind == "review"
-    assert reviewed["review"] == {"worked": "yes", "still_good": True}
+    assert reviewed["review"] == {
+        "worked": "yes",
+        "reasons": ["someone"],
+        "still_good": True,
+        "next": "continue",
+    }
     assert reviewed["decision_id"] == 41
     assert chat.step == "next_what"
     assert chat.state["choice"] == "proefplaatsing"
@@ -794,21 +821,36 @@ def test_review_still_good_yes_asks_for_the_next_step() -> None:
 def test_review_still_good_no_shows_the_options_again() -> None:
     chat = review()
     chat.press("worked:no")
+    chat.press("why:no_answer")
     turn = chat.type("nee")
     assert turn.effects[0][0] == "review"
-    assert turn.effects[0][1]["review"] == {"worked": "no", "still_good": False}
+    assert turn.effects[0][1]["review"] == {
+        "worked": "no",
+        "reasons": ["no_answer"],
+        "still_good": False,
+        "next": "choose_again",
+    }
     assert chat.step == "options"
     assert chat.state["choice"] is None and chat.state["page_ids"]
+    # The option that did not work is not offered again.
+    assert "proefplaatsing" not in chat.state["page_ids"]
+    assert chat.state["excluded"] == ["proefplaatsing"]
 
 
 def test_review_coach_records_and_escalates() -> None:
     chat = review()
     chat.press("worked:partly")
+    chat.type("weet ik niet")
     turn = chat.press("coach")
     assert turn.finished and turn.state["outcome"] == "coach"
     assert [kind for kind, _ in turn.effects] == ["review", "escalate"]
     assert turn.effects[1] == ("escalate", "decision_review")
-    assert turn.effects[0][1]["review"] == {"worked": "partly", "still_good": None}
+    assert turn.effects[0][1]["review"] == {
+        "worked": "partly",
+        "reasons": [],
+        "still_good": None,
+        "next": "coach",
+    }
 
 
 def test_review_ignores_restart() -> None:
@@ -947,7 +989,7 @@ def test_walk_in_belgium_offers_only_flemish_options() -> None:
     chat.press("morgen")
     chat.press("help:usual")
     turn = chat.type("ja")
-    assert turn.finished and turn.state["region"] == "nl_BE"
+    assert turn.state["outcome"] == "agreed" and turn.state["region"] == "nl_BE"
     shown = set(turn.state["shown"])
     assert offered <= shown <= be_ids and len(shown) >= 6
     assert turn.state["choice"] in be_ids
@@ -1022,8 +1064,9 @@ def test_state_is_json_after_every_turn_of_a_long_walk() -> None:
     chat.press("no")
     chat.press("change:next_when")
     chat.press("over 2 weken")
-    turn = chat.press("yes")
-    assert turn.finished and len(chat.turns) == 21
+    chat.press("yes")
+    turn = chat.press("talk:coach_asked")
+    assert turn.finished and len(chat.turns) == 22
     for each in chat.turns:
         assert json.loads(json.dumps(each.state)) == each.state
         for _, value in each.effects:
@@ -1191,7 +1234,9 @@ def test_flemish_journey_typed() -> None:
     for text in ("ja da doe ik", "morgen", "ik doe da zelf"):
         chat.type(text)
     assert chat.step == "summary"
-    assert chat.type("ja da klopt").finished
+    assert chat.type("ja da klopt").state["outcome"] == "agreed"
+    assert chat.type("samen me mijne coach").finished
+    assert chat.state["decided_with"] == "with_coach"
 
 
 @pytest.mark.parametrize("step", ["preferences", "decide", "next_what", "next_when", "helper"])

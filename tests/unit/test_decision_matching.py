@@ -132,3 +132,60 @@ def test_real_catalogues_respond_to_every_preference(region: str) -> None:
 def test_real_nothing_yet_stays_off_the_first_work_pages(region: str) -> None:
     for number in range(3):
         assert NOTHING_YET not in ids(page(rank(catalogue(region), "work", []), number))
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+def _gated(id: str, goals: tuple[str, ...], tags: tuple[str, ...]) -> Option:
+    from dataclasses import replace
+
+    return replace(_option(id, goals, tags), first="UWV moet eerst een advies geven.")
+
+
+GATED = Catalogue(
+    region="nl_NL",
+    version="test-2",
+    options=(
+        _gated("beschut", ("work",), ("money", "fixed_hours", "people")),
+        _option("uitzend", ("work",), ("money",)),
+        _option("zelf", ("work",), ("own_pace",)),
+        _gated("proef", ("work",), ("money", "people")),
+        _option(NOTHING_YET, ("sort_out", "explore")),
+    ),
+)
+
+
+def test_an_option_with_a_condition_is_never_first_on_preferences_alone() -> None:
+    # Money and fixed hours fit "beschut" best, but it needs an advice first.
+    ranked = [o.id for o in rank(GATED, "work", ["money", "fixed_hours"])]
+    assert ranked[0] == "uitzend"
+    assert ranked[1] == "beschut"  # still offered, right after
+    assert set(ranked) == {o.id for o in GATED.options}
+
+
+def test_a_gated_option_only_leads_when_nothing_else_fits_the_goal() -> None:
+    only_gated = Catalogue("nl_NL", "t", (_gated("a", ("work",), ()), _option("b", ("learn",))))
+    assert [o.id for o in rank(only_gated, "work", [])] == ["a", "b"]
+
+
+def test_what_the_user_ruled_out_goes_down() -> None:
+    # "geld, maar geen vaste uren": beschut (fixed hours) below the options without them.
+    ranked = [o.id for o in rank(GATED, "work", ["money"], avoid=["fixed_hours"])]
+    assert ranked.index("beschut") > ranked.index("proef")
+    assert ranked.index("beschut") > ranked.index("zelf")
+
+
+def test_an_excluded_option_is_not_offered_again() -> None:
+    ranked = [o.id for o in rank(GATED, "work", ["money"], exclude=["uitzend"])]
+    assert "uitzend" not in ranked and ranked[0] == "zelf"
+
+
+@pytest.mark.parametrize("region", ["nl_NL", "nl_BE"])
+@pytest.mark.parametrize("goal", GOAL_IDS)
+def test_no_real_catalogue_puts_a_condition_first(region: str, goal: str) -> None:
+    names = [p.id for p in terms().preferences]
+    for size in range(len(names) + 1):
+        first = rank(catalogue(region), goal, names[:size])[0]
+        fitting = [o for o in catalogue(region).options if goal in o.goals and not o.gated]
+        assert not first.gated or not fitting, (region, goal, names[:size], first.id)

@@ -110,7 +110,7 @@ def test_record_keeps_every_field_with_free_text_masked() -> None:
     assert stored.options_shown == ["werkervaringsplek", "proefplaatsing", "sollicitatietraining"]
     assert stored.preferences == ["money", "fixed_hours"]
     assert stored.choice == "proefplaatsing"
-    assert stored.decided_with == "alone"
+    assert stored.decided_with == "not_asked"
     assert stored.next_step == "Mail [e-mail] over een proefplaats."
     assert "example.org" not in stored.next_step
     assert stored.helper == "mijn buurvrouw, bel [telefoon]"
@@ -135,7 +135,7 @@ def test_record_later_keeps_the_day_to_ask_again_but_no_choice() -> None:
     assert stored.status == "later"
     assert stored.choice is None and stored.next_step is None and stored.next_step_on is None
     assert stored.review_on == date(2026, 12, 7)
-    assert stored.decided_with == "alone"
+    assert stored.decided_with == "not_asked"
 
 
 def test_record_coach_is_decided_with_the_coach() -> None:
@@ -312,3 +312,32 @@ def test_no_follow_up_after_consent_is_withdrawn() -> None:
     assert decision_id in due_ids()
     jobseekers.set_consent(sender, False)
     assert decision_id not in due_ids()
+
+
+def test_how_the_choice_was_made_is_not_assumed_then_stored_as_said() -> None:
+    sender = new_sender()
+    decision = decisions.record(sender, agreed(), None)
+    assert decisions.get(sender, decision).decided_with == "not_asked"
+    assert decisions.record_talk(sender, decision, "coach_asked")
+    assert decisions.get(sender, decision).decided_with == "coach_asked"
+    assert not decisions.record_talk(sender, decision, "de buurman")  # no free text
+    assert not decisions.record_talk(new_sender(), decision, "alone")  # not theirs
+    assert decisions.get(sender, decision).decided_with == "coach_asked"
+
+
+def test_the_evaluation_keeps_its_reasons_with_the_typed_text_masked() -> None:
+    sender = new_sender()
+    decision = decisions.record(sender, agreed(), None)
+    review = {
+        "worked": "no",
+        "reasons": ["no_answer"],
+        "reason_text": "mail jan.jansen@example.org kwam terug " + "x" * 300,
+        "still_good": False,
+        "next": "choose_again",
+        "unknown": "not kept",
+    }
+    assert decisions.record_review(sender, decision, review)
+    outcome = decisions.get(sender, decision).outcome
+    assert outcome["reasons"] == ["no_answer"] and outcome["next"] == "choose_again"
+    assert "jan.jansen" not in outcome["reason_text"] and len(outcome["reason_text"]) <= 200
+    assert "unknown" not in outcome
