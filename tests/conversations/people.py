@@ -50,8 +50,13 @@ CHANNELS = ("telegram", "widget")
 
 _ACTION = {
     "type": "object",
-    "properties": {"user": {"type": "string"}, "tap": {"type": "string", "minLength": 1}},
-    "oneOf": [{"required": ["user"]}, {"required": ["tap"]}],
+    "properties": {
+        "user": {"type": "string"},
+        "tap": {"type": "string", "minLength": 1},
+        # The agreed day has come: the server's follow-up of the newest decision, at once.
+        "followup": {"const": True},
+    },
+    "oneOf": [{"required": ["user"]}, {"required": ["tap"]}, {"required": ["followup"]}],
 }
 _NEEDS = {"type": "array", "items": {"type": "string", "pattern": r"^[a-z_0-9]+(=[\w:.-]+)?$"}}
 SCHEMA: dict[str, Any] = {
@@ -456,14 +461,38 @@ class Player:
             said, sent, tap = f"[tap] {match[0]}", offered[match[0]], True
         elif "payload" in step:
             said, sent, tap = f"[tap] {step['payload']}", step["payload"], True
+        elif "followup" in step:
+            said, sent, tap = "[follow-up]", "", False
         else:
             said, sent, tap = step["user"], step["user"], False
         before = self.tracker() if observe else {}
-        status, messages = self.transport.tap(sent) if tap else self.transport.say(sent)
+        if "followup" in step:
+            status, messages = self.followup(number)
+        else:
+            status, messages = self.transport.tap(sent) if tap else self.transport.say(sent)
         self.last = messages
         turn = Turn(number, said, sent, messages, status, before, {})
         self.talk.turns.append(turn)
         return turn
+
+    def followup(self, number: int) -> Reply:
+        """What the follow-up loop does on the agreed day (bot/channels/followups.py)."""
+        from bot.channels.followups import FOLLOWUP_INTENT
+        from tests.conversations.people_needs import decisions
+
+        if self.transport.name != "rest":
+            raise Failed(f"{self.conversation.test_id}, turn {number}: a follow-up is REST-only")
+        rows = sorted(decisions(self.talk), key=lambda d: d.id)
+        if not rows:
+            raise Failed(f"{self.conversation.test_id}, turn {number}: no decision to follow up")
+        response = requests.post(
+            f"{self.rasa_api}/conversations/{self.talk.sender}/trigger_intent",
+            params={"token": self.token},
+            json={"name": FOLLOWUP_INTENT, "entities": {"decision_id": rows[-1].id}},
+            timeout=90,
+        )
+        body = response.json() if response.status_code == 200 else {}
+        return response.status_code, list(body.get("messages") or [])
 
     def start(self) -> None:
         opening = self.transport.opening()

@@ -638,6 +638,63 @@ def need_decision_recorded(turn: Turn, talk: Talk) -> bool:
 
 
 @need
+def need_decided_with(turn: Turn, talk: Talk, who: str) -> bool:
+    """The record says how the choice was made as the person said it (alone, with_coach...)."""
+    return any(d.decided_with == who for d in decisions(talk))
+
+
+@need
+def need_review_reason(turn: Turn, talk: Talk, reason: str) -> bool:
+    """The evaluation stored what helped or got in the way (no_time, too_hard, someone...)."""
+    return any(reason in ((d.outcome or {}).get("reasons") or []) for d in decisions(talk))
+
+
+@need
+def need_review_next(turn: Turn, talk: Talk, what: str) -> bool:
+    """The evaluation stored what the person wants now (adjust, choose_again, coach...)."""
+    return any((d.outcome or {}).get("next") == what for d in decisions(talk))
+
+
+@need
+def need_not_offered(turn: Turn, talk: Talk, option: str) -> bool:
+    """This option is not among the options shown in this turn."""
+    state = flow_state(turn.after, "decision")
+    listed = {*(state.get("page_ids") or []), *(state.get("offered") or [])}
+    return bool(listed) and option not in listed
+
+
+@need
+def need_conditions_shown(turn: Turn, talk: Talk) -> bool:
+    """Each option offered to choose from shows its minus and what must happen first."""
+    from bot.decision.catalogue import catalogue
+
+    state = flow_state(turn.after, "decision")
+    region = str(state.get("region") or talk.region)
+    offered = [catalogue(region).get(i) for i in state.get("offered") or []]
+    return bool(offered) and all(
+        o.minus in turn.text and (not o.first or o.first in turn.text) for o in offered
+    )
+
+
+@need
+def need_ruled_out(turn: Turn, talk: Talk, preference: str) -> bool:
+    """A wish said with "geen"/"niet" is kept as ruled out, not dropped."""
+    return preference in (flow_state(turn.after, "decision").get("avoid") or [])
+
+
+@need
+def need_step_starts_with_arranger(turn: Turn, talk: Talk) -> bool:
+    """For an option that needs someone's yes first, the first step goes to that person."""
+    from bot.decision.catalogue import catalogue
+
+    state = flow_state(turn.after, "decision")
+    if not state.get("choice") or not state.get("next_what"):
+        return False
+    option = catalogue(str(state.get("region") or talk.region)).get(str(state["choice"]))
+    return bool(option.first) and str(state["next_what"]).startswith(option.first_step)
+
+
+@need
 def need_next_step_dated(turn: Turn, talk: Talk) -> bool:
     """The agreed next step has a date."""
     return any(d.next_step_on is not None for d in decisions(talk)) or bool(

@@ -123,7 +123,10 @@ def test_the_whole_journey_with_buttons_then_the_follow_up(chat: Chat) -> None:
     assert summary[-1]["text"] == "Klopt dit?"
     done = chat.say(press(summary, "Ja, dat klopt"))
     assert f"Op {day} vraag ik hoe het ging." in texts(done)
-    assert buttons(done[-1:])[0] == "Kies een stap"  # back to the menu
+    assert records(chat)[0].decided_with == "not_asked"  # stored at once, nothing assumed
+    assert "samen met je coach gemaakt?" in done[-1]["text"]
+    thanks = chat.say("nee, alleen hier")
+    assert buttons(thanks[-1:])[0] == "Kies een stap"  # back to the menu
 
     [record] = records(chat)
     region_catalogue = catalogue("nl_NL")
@@ -138,15 +141,23 @@ def test_the_whole_journey_with_buttons_then_the_follow_up(chat: Chat) -> None:
 
     # Gap 4: the decision is evaluated. The follow-up arrives by itself.
     wait_for_bot_text(chat, "Is het gelukt?")
-    still_good = chat.say("ja hoor, het is gelukt")
-    assert "Goed gedaan!" in texts(still_good)
-    assert f"Past {chosen_title} nog goed bij je?" in texts(still_good)
+    why = chat.say("ja hoor, het is gelukt")
+    assert "Goed gedaan!" in texts(why) and "Wat hielp je daarbij?" in texts(why)
+    still_good = chat.say("mijn zus hielp me met bellen")
+    assert f"Wil je verder met {chosen_title}?" in texts(still_good)
     again = chat.say("nee ik wil iets anders kiezen")
-    assert "We kijken opnieuw naar de mogelijkheden." in texts(again)
+    assert "We kijken naar andere mogelijkheden." in texts(again)
     assert "Wil je nog andere opties zien?" in texts(again)
+    assert f"Meer over {chosen_title}" not in buttons(again)  # not offered again
     [evaluated] = records(chat)
     assert evaluated.status == "evaluated"
-    assert evaluated.outcome == {"worked": "yes", "still_good": False}
+    assert evaluated.outcome == {
+        "worked": "yes",
+        "reasons": ["someone"],
+        "reason_text": "mijn zus hielp me met bellen",
+        "still_good": False,
+        "next": "choose_again",
+    }
     assert evaluated.followup_sent_at is not None
     with session_scope() as session:
         kinds = session.scalars(
@@ -319,7 +330,8 @@ def test_on_the_web_the_follow_up_waits_for_the_next_visit(servers: str) -> None
         (payload("yes"), "Wanneer ga je dat doen?"),
         ("morgen", "Wie helpt je daarbij?"),
         (payload("help:self"), "Klopt dit?"),
-        (payload("yes"), "Wat wil je doen?"),
+        (payload("yes"), "samen met je coach gemaakt?"),
+        (payload("talk:alone"), "Wat wil je doen?"),
     ]
     for message, until in steps:
         sock.say(message, sid)

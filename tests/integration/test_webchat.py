@@ -466,6 +466,8 @@ def test_the_decision_journey_in_the_widget(page: Page, web: str, tmp_path: Path
     assert not serious(page)
     page.get_by_role("button", name="Ja, dat klopt").click()
     expect(bot_bubble(page, "vraag ik hoe het ging")).to_be_visible()
+    expect(bot_bubble(page, "samen met je coach gemaakt?")).to_be_visible()
+    page.get_by_role("button", name="Nee, alleen hier").click()
     # The chat is open: the follow-up comes live (tests follow up seconds later).
     expect(bot_bubble(page, "Is het gelukt?")).to_be_visible()
     page.get_by_role("button", name="Een beetje").click()
