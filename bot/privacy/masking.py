@@ -15,12 +15,22 @@ elfproef (a BSN). A date in front ("01-03-2024 12 uur") is never a phone.
 
 Every pattern is bounded or anchored at the start of a run, so long runs of
 digits, spaces and dots cannot make the regular expressions backtrack badly.
+
+Names are another matter: :func:`mask_free_text` also masks the names of third
+parties (bot/privacy/names.py), for the free text of records kept as long as the
+user consents (the decision journey). :func:`mask` itself does not: the
+conversation is what a coach reads to help, a name there ("mijn begeleider Ahmed")
+is often what the coach needs, it goes after the retention period, and a name rule
+is a guess where a check digit is a proof, so a mistaken ``[naam]`` would blur the
+transcript and the learning loop's examples.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from bot.privacy.names import mask_names
 
 PHONE_TAG = "[telefoon]"
 EMAIL_TAG = "[e-mail]"
@@ -228,6 +238,16 @@ def mask(text: str) -> str:
     for pattern, decide in STEPS:
         text = _replace(pattern, decide, text)
     return text
+
+
+def mask_free_text(text: str) -> str:
+    """Identifiers and third parties' names: for free text kept beyond the conversation.
+
+    The one function for what a job-seeker types into a record (a next step, a helper,
+    an evaluation's reason). Identifiers go first, so "jan.jansen@example.nl" is one
+    ``[e-mail]`` and not a name with an address around it.
+    """
+    return mask_names(mask(text))
 
 
 # Where a word and a number meet ("bsn111222333"), and the joiners "_" and "-".

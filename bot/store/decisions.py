@@ -6,6 +6,7 @@ A job-seeker has at most one open agreement: a new one replaces the one before.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -13,7 +14,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from bot.config import DEFAULT_REGION
-from bot.privacy.masking import mask
+from bot.privacy.masking import mask_free_text
 from bot.store.db import session_scope
 from bot.store.jobseekers import consenting
 from bot.store.models import ChannelIdentity, Decision, JobSeeker, utcnow
@@ -100,6 +101,25 @@ def _record(row: Decision) -> DecisionRecord:
     )
 
 
+# An id the flow stores ("sick", "choose_again"): not typed, so not masked.
+CODE = re.compile(r"[a-z0-9_]{1,40}")
+
+
+def _masked(value: Any) -> Any:
+    """Typed text in a stored answer, masked at any depth; ids and booleans stay.
+
+    An answer is kept as long as the decision, so any text in it gets what every
+    free-text field of the record gets (names too), whatever key it comes under.
+    """
+    if isinstance(value, str):
+        return value if CODE.fullmatch(value) else mask_free_text(value)
+    if isinstance(value, list):
+        return [_masked(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _masked(item) for key, item in value.items()}
+    return value
+
+
 def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) and value else None
 
@@ -129,9 +149,9 @@ def record(sender_id: str, state: dict[str, Any], followup_at: datetime | None) 
             choice=state.get("choice") if status == "agreed" else None,
             # Never assumed: the talk question after the agreement fills it in.
             decided_with=_decided_with(state, status),
-            next_step=mask(state["next_what"]) if state.get("next_what") else None,
+            next_step=mask_free_text(state["next_what"]) if state.get("next_what") else None,
             next_step_on=next_on if status == "agreed" else None,
-            helper=mask(state["helper"])[:120] if state.get("helper") else None,
+            helper=mask_free_text(state["helper"])[:120] if state.get("helper") else None,
             review_on=next_on if status == "agreed" else _day(state.get("later_on")),
             status=status,
             created_at=now,
@@ -151,9 +171,9 @@ def record_review(sender_id: str, decision_id: int | None, review: dict[str, Any
         row = session.get(Decision, decision_id)
         if row is None or row.jobseeker_id != pseudonym(sender_id):
             return False
-        outcome = {k: review.get(k) for k in REVIEW_KEYS if k in review}
+        outcome = {k: _masked(review.get(k)) for k in REVIEW_KEYS if k in review}
         if outcome.get("reason_text"):
-            outcome["reason_text"] = mask(str(outcome["reason_text"]))[:200]
+            outcome["reason_text"] = mask_free_text(str(outcome["reason_text"]))[:200]
         row.outcome = outcome
         row.status, row.updated_at = "evaluated", utcnow()
         return True
