@@ -12,10 +12,15 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.config import CONTENT_DIR, PROJECT_ROOT, VAR_DIR, private_dir, private_file, settings
 from bot.services import LAUNCH, MODEL, action_server, all_services, running, service_env
+
+if TYPE_CHECKING:
+    from bot.decision.catalogue import Catalogue
 
 CHAT_HELP = """
 Werkmaatje is running.
@@ -260,8 +265,71 @@ def _reported(where: Callable[[], str], check: Callable[[], int]) -> int:
     return 1
 
 
+# A source a person checked longer ago than this may be out of date: measures change often.
+SOURCE_CHECK_MONTHS = 12
+
+
+def _missing_option_fields(region: str, path: Path) -> list[str]:
+    """Per option, the required fields that are missing or empty, in plain words, with
+    the place in the file ("at options/3: nl_NL, option beschut_werk: 'sources' ontbreekt").
+
+    The schema would stop at the first one; a coach who fills in a new field for every
+    option wants the whole list at once.
+    """
+    import yaml
+
+    from bot.decision.catalogue import CATALOGUE_SCHEMA
+
+    required = CATALOGUE_SCHEMA["properties"]["options"]["items"]["required"]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    options = data.get("options") if isinstance(data, dict) else None
+    found = []
+    for number, item in enumerate(options if isinstance(options, list) else ()):
+        if not isinstance(item, dict):
+            continue
+        where = f"at options/{number}: {region}, option {item.get('id') or number + 1}"
+        for field in required:
+            value = item.get(field)
+            if field not in item:
+                found.append(f"{where}: '{field}' ontbreekt")
+            elif value in (None, [], {}) or (isinstance(value, str) and not value.strip()):
+                found.append(f"{where}: '{field}' is leeg")
+    return found
+
+
+def _source_warnings(catalogue: Catalogue, today: date) -> list[str]:
+    """A line for every source checked more than SOURCE_CHECK_MONTHS ago, or in the future.
+
+    A date that is not a real day (2026-02-30) is an error: ValueError.
+    """
+    year, month = divmod(today.year * 12 + today.month - 1 - SOURCE_CHECK_MONTHS, 12)
+    limit = date(year, month + 1, min(today.day, 28))
+    found = []
+    for option in catalogue.options:
+        for source in option.sources:
+            where = f"{catalogue.region}, option {option.id}: bron '{source.name}'"
+            try:
+                checked = date.fromisoformat(source.checked)
+            except ValueError:
+                raise ValueError(
+                    f"{where}: 'checked' {source.checked!r} is geen echte datum"
+                ) from None
+            if checked < limit:
+                found.append(
+                    f"Let op: {where} is gecontroleerd op {source.checked}, "
+                    f"meer dan {SOURCE_CHECK_MONTHS} maanden geleden. Kijk of het nog klopt."
+                )
+            elif checked > today:
+                found.append(f"Let op: {where}: de datum {source.checked} ligt in de toekomst.")
+    return found
+
+
 def check_content(args: argparse.Namespace) -> int:
-    """For coaches who edit the content: say in plain words whether the files are right."""
+    """For coaches who edit the content: say in plain words whether the files are right.
+
+    Missing facts are listed per option; sources checked more than 12 months ago are a
+    warning (the check still passes), so a coach knows what to look up again.
+    """
     from bot.config import REGIONS
     from bot.decision.catalogue import load_catalogue, load_terms
 
@@ -270,13 +338,21 @@ def check_content(args: argparse.Namespace) -> int:
 
     def options() -> int:
         known = load_terms(folder / current[0])
+        result = 0
         for region in REGIONS:
             current[0] = f"options/{region}.yml"
+            if missing := _missing_option_fields(region, folder / current[0]):
+                for line in missing:
+                    print(f"Error in {current[0]} {line}", file=sys.stderr)
+                result = 1
+                continue
             catalogue = load_catalogue(region, folder / "options", known_terms=known)
+            for line in _source_warnings(catalogue, date.today()):
+                print(line)
             print(f"{region}: {len(catalogue.options)} options, version {catalogue.version}: OK")
         goals, preferences = len(known.goals), len(known.preferences)
         print(f"decision terms: {goals} goals, {preferences} preferences: OK")
-        return 0
+        return result
 
     if _reported(lambda: current[0], options):
         return 1

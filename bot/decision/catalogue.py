@@ -96,6 +96,12 @@ CATALOGUE_SCHEMA: dict[str, Any] = {
                     "keywords",
                     "helper",
                     "first_step",
+                    # A job-seeker sees who may use an option and what it does to a benefit
+                    # before choosing it (GUIDE §2), and a coach can check where that came
+                    # from; "first" and "duty" only where there is something to say.
+                    "who",
+                    "benefit",
+                    "sources",
                 ],
                 "additionalProperties": False,
                 "properties": {
@@ -242,11 +248,11 @@ def _option(item: dict[str, Any]) -> Option:
         keywords=tuple(item["keywords"]),
         helper=item["helper"].strip(),
         first_step=item["first_step"].strip(),
-        who=item.get("who", "").strip(),
+        who=item["who"].strip(),
         first=item.get("first", "").strip(),
-        benefit=item.get("benefit", "").strip(),
+        benefit=item["benefit"].strip(),
         duty=item.get("duty", "").strip(),
-        sources=tuple(Source(**source) for source in item.get("sources", ())),
+        sources=tuple(Source(**source) for source in item["sources"]),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import yaml
 
 from bot import cli
 from bot.config import CONTENT_DIR
+from bot.decision import understand
 from bot.decision.catalogue import (
     GOAL_IDS,
     NOTHING_YET,
@@ -28,6 +30,8 @@ from tests.unit.test_plain_language import b1_problems, sentences
 
 REGIONS = ("nl_NL", "nl_BE")
 TEXT_FIELDS = ("title", "description", "plus", "minus", "duration", "helper", "first_step")
+# What a job-seeker must know before choosing (GUIDE §2); "first" and "duty" may be empty.
+FACT_FIELDS = ("who", "first", "benefit", "duty")
 NUMBER_WORDS = {"twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "twaalf"}
 
 
@@ -36,6 +40,11 @@ def _texts() -> list[tuple[str, str]]:
     for region in REGIONS:
         for option in load_catalogue(region).options:
             found += [(f"{region}:{option.id}.{f}", getattr(option, f)) for f in TEXT_FIELDS]
+            found += [
+                (f"{region}:{option.id}.{f}", getattr(option, f))
+                for f in FACT_FIELDS
+                if getattr(option, f)
+            ]
     known = load_terms()
     for term in known.goals + known.preferences:
         found.append((f"terms:{term.id}", term.label))
@@ -112,13 +121,23 @@ def test_regional_wording() -> None:
     def words(region: str) -> set[str]:
         found = set()
         for option in catalogue(region).options:
-            for field in TEXT_FIELDS:
+            for field in TEXT_FIELDS + FACT_FIELDS:
                 found |= {w.lower() for s in sentences(getattr(option, field)) for w in s}
         return found
 
-    assert not words("nl_BE") & {"klantmanager", "uwv", "werkcoach", "digid", "mbo", "zzp'er"}
-    assert not words("nl_NL") & {"vdab", "ocmw", "vdab-bemiddelaar", "job", "cvo"}
-    assert {"vdab-bemiddelaar", "ocmw", "job"} <= words("nl_BE")
+    dutch = {"klantmanager", "uwv", "werkcoach", "digid", "mbo", "zzp'er", "bijstand", "ww"}
+    assert not words("nl_BE") & dutch
+    assert not words("nl_NL") & {
+        "vdab",
+        "ocmw",
+        "vdab-bemiddelaar",
+        "job",
+        "cvo",
+        "leefloon",
+        "rva",
+    }
+    assert {"vdab-bemiddelaar", "ocmw", "job", "leefloon", "rva"} <= words("nl_BE")
+    assert {"gemeente", "uwv", "bijstand", "ww"} <= words("nl_NL")
 
 
 # --- plain Dutch (B1), the same rules as tests/unit/test_plain_language.py ----------------
@@ -335,7 +354,7 @@ def test_extra_term_field_is_refused(tmp_path: Path) -> None:
 def test_content_check_passes_on_the_real_files(capsys: pytest.CaptureFixture) -> None:
     assert cli.main(["content", "check"]) == 0
     out = capsys.readouterr().out
-    assert "nl_NL: 17 options" in out and "nl_BE: 19 options" in out
+    assert "nl_NL: 25 options" in out and "nl_BE: 26 options" in out
 
 
 def test_content_check_says_where_an_edit_went_wrong(
@@ -346,3 +365,180 @@ def test_content_check_says_where_an_edit_went_wrong(
     broken.write_text(broken.read_text().replace("minus:", "min:", 1))
     assert cli.main(["content", "check", "--dir", str(tmp_path / "content")]) == 1
     assert "Error in options/nl_BE.yml at options/" in capsys.readouterr().err
+
+
+# --- the facts a klantmanager (NL) and a VDAB jobcoach (BE) sign off ----------------------
+
+
+def _by_keyword(region: str, text: str) -> str | None:
+    """The option a typed text names, the way the journey reads it (whole catalogue)."""
+    choices = [(o.id, o.title, o.keywords) for o in catalogue(region).options]
+    return understand.match_choice(text, choices)
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_every_option_says_who_what_it_does_to_a_benefit_and_its_sources(region: str) -> None:
+    for option in catalogue(region).options:
+        assert option.who and option.benefit, option.id
+        assert option.sources, f"{option.id}: no sources"
+        for source in option.sources:
+            assert source.url.startswith("https://"), (option.id, source.url)
+            assert date.fromisoformat(source.checked) <= date.today(), (option.id, source)
+
+
+@pytest.mark.parametrize("field", ["who", "benefit", "sources"])
+def test_missing_fact_is_refused(tmp_path: Path, field: str) -> None:
+    data = _real()
+    del data["options"][0][field]
+    _write(tmp_path, data)
+    with pytest.raises(jsonschema.ValidationError, match=f"'{field}' is a required property"):
+        _load(tmp_path)
+
+
+def test_a_source_needs_an_https_url_and_a_date(tmp_path: Path) -> None:
+    for change in ({"url": "http://www.uwv.nl"}, {"checked": "7 december 2026"}):
+        data = _real()
+        data["options"][0]["sources"][0].update(change)
+        _write(tmp_path, data)
+        with pytest.raises(jsonschema.ValidationError):
+            _load(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "region,option_id",
+    [
+        ("nl_NL", "beschut_werk"),
+        ("nl_NL", "proefplaatsing"),
+        ("nl_NL", "jobcoach"),
+        ("nl_NL", "loonkostensubsidie"),
+        ("nl_NL", "banenafspraak"),
+        ("nl_BE", "maatwerkbedrijf"),
+        ("nl_BE", "gtb"),
+        ("nl_BE", "tijdelijke_werkervaring"),
+        ("nl_BE", "werkervaringsstage"),
+        ("nl_BE", "wijk_werken"),
+    ],
+)
+def test_options_that_need_an_advice_assessment_or_referral_are_gated(
+    region: str, option_id: str
+) -> None:
+    option = catalogue(region).get(option_id)
+    assert option.gated and option.first, option_id
+
+
+def test_the_gates_name_who_decides() -> None:
+    nl, be = catalogue("nl_NL"), catalogue("nl_BE")
+    beschut = nl.get("beschut_werk")
+    assert "advies beschut werk" in beschut.first and "UWV" in beschut.first
+    assert "gemeente" in beschut.first
+    assert "werkgever" in beschut.who  # only where a regular employer cannot offer it
+    proef = nl.get("proefplaatsing")
+    assert "klantmanager" in proef.first and "UWV" in proef.first
+    assert "niet zelf" in proef.first  # not arranged with an employer alone
+    assert "houdt je uitkering" in proef.benefit
+    assert "indicatie" in be.get("maatwerkbedrijf").first
+    assert "VDAB" in be.get("maatwerkbedrijf").first
+    assert "doorverwijzing van VDAB" in be.get("gtb").first
+
+
+def test_volunteer_work_with_a_benefit_is_reported_first() -> None:
+    nl = catalogue("nl_NL").get("vrijwilligerswerk").duty
+    assert "voor je begint" in nl and "gemeente" in nl and "UWV" in nl
+    be = catalogue("nl_BE").get("vrijwilligerswerk").duty
+    assert "vooraf" in be and "RVA" in be and "C45B" in be and "uitbetalingsinstelling" in be
+    assert "OCMW" in be and "Leefloon" in be
+
+
+OUTDATED = ("tozo", "sw-bedrijf", "sociale werkplaats", "beschutte werkplaats")
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_outdated_names_never_route_to_an_option_as_if_current(region: str) -> None:
+    """Tozo ended in 2021; the sociale werkplaats closed to new people in 2015 (in Flanders
+    the maatwerkbedrijf replaced it). A keyword that is kept must lead to a text that says so."""
+    for option in catalogue(region).options:
+        assert "tozo" not in option.keywords, option.id
+        old = [k for k in option.keywords if k in OUTDATED]
+        if old:
+            text = option.description.lower()
+            assert "sociale werkplaats" in text and ("2015" in text or "vroeger" in text), option.id
+    assert _by_keyword("nl_NL", "tozo") != "zzp"
+    assert _by_keyword("nl_NL", "sociale werkplaats") == "beschut_werk"
+    assert "sinds 2015 dicht" in catalogue("nl_NL").get("beschut_werk").description
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_inburgering_is_a_duty_of_its_own_not_a_language_course(region: str) -> None:
+    loaded = catalogue(region)
+    inburgering = loaded.get("inburgering")
+    assert "inburgering" in inburgering.keywords and "inburgeren" in inburgering.keywords
+    assert "verplicht" in inburgering.duty
+    assert "inburgering" not in loaded.get("taalcursus").keywords
+    assert _by_keyword(region, "ik moet nog inburgeren") == "inburgering"
+    assert _by_keyword(region, "inburgering") == "inburgering"
+    assert "inburgeren" in loaded.get("taalcursus").who.lower()
+    helper = "gemeente" if region == "nl_NL" else "Agentschap Integratie en Inburgering"
+    assert helper in inburgering.helper
+
+
+def test_flemish_routes_are_right_for_all_of_flanders() -> None:
+    be = catalogue("nl_BE")
+    twe = be.get("tijdelijke_werkervaring")
+    assert "VDAB" in twe.description and "OCMW" in twe.description
+    assert "leefloon" in twe.description.lower() and "artikel 60" in twe.description
+    taal = be.get("taalcursus")
+    assert "Agentschap Integratie en Inburgering" in taal.description
+    assert "In Brussel" in taal.first_step  # the Huis van het Nederlands is in Brussel
+
+
+@pytest.mark.parametrize(
+    "region,text,option_id",
+    [
+        ("nl_NL", "ik wil mijn diploma erkennen", "diploma_erkennen"),
+        ("nl_NL", "idw", "diploma_erkennen"),
+        ("nl_NL", "diplomawaardering", "diploma_erkennen"),
+        ("nl_NL", "evc", "evc"),
+        ("nl_NL", "een praktijkverklaring", "evc"),
+        ("nl_NL", "vavo", "vavo"),
+        ("nl_NL", "mbo entree", "vavo"),
+        ("nl_NL", "ik ben ziek", "werken_met_ziekte"),
+        ("nl_NL", "arbeidsdeskundige", "werken_met_ziekte"),
+        ("nl_NL", "bedrijfsarts", "werken_met_ziekte"),
+        ("nl_NL", "kinderopvang", "opvang_vervoer"),
+        ("nl_NL", "rijbewijs", "opvang_vervoer"),
+        ("nl_NL", "loonkostensubsidie", "loonkostensubsidie"),
+        ("nl_NL", "banenafspraak", "banenafspraak"),
+        ("nl_NL", "doelgroepregister", "banenafspraak"),
+        ("nl_BE", "diploma erkennen", "diploma_erkennen"),
+        ("nl_BE", "naric", "diploma_erkennen"),
+        ("nl_BE", "ervaringsbewijs", "ervaringsbewijs"),
+        ("nl_BE", "evc", "ervaringsbewijs"),
+        ("nl_BE", "tweedekansonderwijs", "tweedekansonderwijs"),
+        ("nl_BE", "examencommissie", "tweedekansonderwijs"),
+        ("nl_BE", "ik ben ziek", "werken_met_ziekte"),
+        ("nl_BE", "mutualiteit", "werken_met_ziekte"),
+        ("nl_BE", "adviserend arts", "werken_met_ziekte"),
+        ("nl_BE", "kinderopvang", "opvang_vervoer"),
+        ("nl_BE", "rijbewijs", "opvang_vervoer"),
+        ("nl_BE", "wijk-werken", "wijk_werken"),
+        ("nl_BE", "wijkwerken", "wijk_werken"),
+    ],
+)
+def test_new_routes_are_found_by_the_words_people_type(
+    region: str, text: str, option_id: str
+) -> None:
+    assert _by_keyword(region, text) == option_id
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_versions_were_raised_for_the_new_facts(region: str) -> None:
+    assert catalogue(region).version >= "2026.12-1"
+
+
+@pytest.mark.parametrize("region", REGIONS)
+def test_option_texts_ask_nothing(region: str) -> None:
+    """The "Meer over …" message shows all of an option's texts, with one question at most:
+    the texts themselves are statements."""
+    for option in catalogue(region).options:
+        for field in TEXT_FIELDS + FACT_FIELDS:
+            assert "?" not in getattr(option, field), f"{option.id}.{field}"
