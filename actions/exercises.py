@@ -2,7 +2,9 @@
 
 The exercise runs as ``exercise_form`` with one custom slot, ``exercise_answer``; the
 flow's state lives in the ``exercise`` slot, so a user can stop and go on later.
-Attempts are stored only with consent (bot.store.exercises).
+Attempts are stored only with consent (bot.store.exercises). After a hard exercise the
+flow may ask for a coach ("Praat met coach"): the action brings one in, as the coach
+request does, and the exercise goes on meanwhile.
 """
 
 from __future__ import annotations
@@ -17,17 +19,18 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import region_of
 from actions.forms import AskFlowAnswer, answer_text, is_answer, say, slot_dict, user_answer
+from actions.support import coach_summary, telegram_notice, tell_when_a_coach_answers
 from bot import media
 from bot.dialogue import Message
 from bot.exercises import flow
 from bot.exercises.catalogue import catalogue
 from bot.exercises.progress import Results, results_of, starting_level, summarise
 from bot.i18n import texts
-from bot.store import exercises, jobseekers
+from bot.store import escalations, exercises, jobseekers
 from bot.store.db import run_db
 
 # Outside a question, naming an exercise ("wachtwoord oefenen") answers "which one?".
-CHOOSING_STEPS = ("intake", "suggest", "pick")
+CHOOSING_STEPS = ("intake", "suggest", "pick", "help")
 
 
 def context(tracker: Tracker) -> flow.Context:
@@ -119,14 +122,40 @@ class ValidateExerciseForm(FormValidationAction):
             return {"exercise_answer": "done"}
         turn = flow.advance(state, user_answer(tracker), context(tracker))
         say(dispatcher, turn.say)
+        slots: dict[str, Any] = {}
         for kind, value in turn.effects:
-            if kind != "record":
+            if kind == "record":
+                await record_attempt(tracker, value)
+            elif kind == "coach":
+                slots.update(await bring_in_coach(dispatcher, tracker, str(value)))
+            else:
                 raise ValueError(f"unknown effect {kind}")
-            stored = await run_db(exercises.record, tracker.sender_id, exercises.Attempt(**value))
-            if stored:
-                summary = {k: value[k] for k in ("exercise_id", "competence", "score", "passed")}
-                await run_db(jobseekers.log_progress, tracker.sender_id, "exercise", summary)
-        return {"exercise": turn.state, "exercise_answer": "done" if turn.finished else None}
+        return {
+            **slots,
+            "exercise": turn.state,
+            "exercise_answer": "done" if turn.finished else None,
+        }
+
+
+async def record_attempt(tracker: Tracker, value: dict[str, Any]) -> None:
+    """Store the attempt (consent only) and note it on the path walked."""
+    stored = await run_db(exercises.record, tracker.sender_id, exercises.Attempt(**value))
+    if stored:
+        summary = {k: value[k] for k in ("exercise_id", "competence", "score", "passed")}
+        await run_db(jobseekers.log_progress, tracker.sender_id, "exercise", summary)
+
+
+async def bring_in_coach(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str
+) -> dict[str, Any]:
+    """The user pressed "Praat met coach" after a hard exercise: a coach request, told
+    honestly when a person reads it, as when they ask for a coach anywhere else."""
+    details = await coach_summary(tracker)
+    await run_db(escalations.open_escalation, tracker.sender_id, reason, details)
+    events = tell_when_a_coach_answers(dispatcher, tracker) + telegram_notice(
+        dispatcher, tracker, reason
+    )
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 
 class ActionExerciseDone(Action):

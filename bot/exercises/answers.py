@@ -291,6 +291,24 @@ CHOOSE_SELF: tuple[str, ...] = (
 )  # fmt: skip
 
 
+# After a hard exercise: "yes" to the easier one offered (or the same one again).
+EASIER: tuple[str, ...] = (
+    "makkelijker", "makkelijkere", "een makkelijkere", "makkelijkere oefening",
+    "een makkelijkere oefening", "iets makkelijkers", "makkelijker oefenen", "makkelijker graag",
+    "gemakkelijker", "een gemakkelijkere", "iets gemakkelijker", "simpeler", "iets simpelers",
+    "een simpelere", "nog een keer", "nog een keer doen", "opnieuw", "nog eens", "nog ene keer",
+    "ne makkelijkere", "iets makkelijker", "makelijker", "makkelijker aub",
+)  # fmt: skip
+
+
+def help_reply(text: str) -> str | None:
+    """After a hard exercise: "easier" for the exercise offered, "pick" to choose, or None."""
+    if understand.phrase_command(text, (("easier", EASIER),)):
+        return "easier"
+    said = suggestion_reply(text)
+    return {"yes": "easier", "pick": "pick"}.get(said or "")
+
+
 def suggestion_reply(text: str) -> str | None:
     """ "yes" to start the suggested exercise, "pick" to choose one, or None."""
     whole = words(text)

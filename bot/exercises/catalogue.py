@@ -21,7 +21,7 @@ from bot.i18n import region_or_default
 EXERCISES_DIR = CONTENT_DIR / "exercises"
 DIGCOMP_FILE = CONTENT_DIR / "digcomp.yml"
 
-# The issue's twelve topics: every region must offer each of them.
+# The topics every region must offer: one or more exercises each.
 TOPICS = (
     "vacancies",
     "judge_website",
@@ -35,6 +35,9 @@ TOPICS = (
     "privacy_settings",
     "video_interview",
     "public_wifi",
+    "job_scam",
+    "official_mail",
+    "apply_online",
 )
 QUESTION_TYPES = ("choice", "true_false", "order", "spot_fake")
 # A question's answer buttons plus "Sla over" stay within 4 buttons (GUIDE §4).
@@ -47,6 +50,11 @@ _REGIONS = {
     "uniqueItems": True,
     "items": {"enum": list(REGIONS)},
 }
+# A wrong answer must say why it is wrong: "Dat klopt niet." alone teaches nothing.
+_WRONG_NEEDS_WHY = {
+    "if": {"properties": {"correct": {"const": False}}},
+    "then": {"required": ["why"]},
+}
 _CHOICE = {
     "type": "object",
     "required": ["text", "correct"],
@@ -57,6 +65,7 @@ _CHOICE = {
         # Why this answer is (not) right: shown when the user picks it.
         "why": text_schema(200),
     },
+    **_WRONG_NEEDS_WHY,
 }
 _COMMON = {
     "id": ID_SCHEMA,
@@ -118,12 +127,18 @@ QUESTION_SCHEMA: dict[str, Any] = {
             [*_REQUIRED, "steps"],
             **_COMMON,
             # In the right order; the flow shows them shuffled. Button titles: short.
+            # ``why``: where this step belongs and why, told when it is placed wrongly.
             steps={
                 "type": "array",
                 "minItems": 3,
                 "maxItems": 4,
                 "uniqueItems": True,
-                "items": text_schema(40),
+                "items": {
+                    "type": "object",
+                    "required": ["text", "why"],
+                    "additionalProperties": False,
+                    "properties": {"text": text_schema(40), "why": text_schema(200)},
+                },
             },
         ),
         _question(
@@ -142,7 +157,11 @@ QUESTION_SCHEMA: dict[str, Any] = {
                         "label": text_schema(20),
                         "image": ID_SCHEMA,
                         "fake": {"type": "boolean"},
+                        # Why the real one is real: told when it is taken for the fake.
+                        "why": text_schema(200),
                     },
+                    "if": {"properties": {"fake": {"const": False}}},
+                    "then": {"required": ["why"]},
                 },
             },
             # "And why?": the second half of spotting a fake.
@@ -156,7 +175,7 @@ IMAGE_SCHEMA: dict[str, Any] = {
     "required": ["kind", "alt"],
     # The drawing fields differ per kind; bot.exercises.images checks them.
     "properties": {
-        "kind": {"enum": ["email", "sms", "browser", "phone", "dialog"]},
+        "kind": {"enum": ["email", "sms", "chat", "browser", "phone", "dialog"]},
         # The text alternative, sent with the image on every channel.
         "alt": text_schema(400),
         "accent": {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"},
@@ -245,6 +264,7 @@ class Item:
     label: str
     image: str
     fake: bool
+    why: str | None = None  # why a real one is real
 
 
 @dataclass(frozen=True)
@@ -259,6 +279,8 @@ class Question:
     choices: tuple[Choice, ...] = ()
     statements: tuple[Statement, ...] = ()
     steps: tuple[str, ...] = ()
+    # Per step, in the same order: why it belongs there (told after a wrong placing).
+    step_whys: tuple[str, ...] = ()
     items: tuple[Item, ...] = ()
     reasons: tuple[Choice, ...] = ()
 
@@ -328,8 +350,11 @@ def _question_of(item: dict[str, Any], regions: tuple[str, ...]) -> Question:
             Statement(s["text"].strip(), s["correct"], s["explain"].strip())
             for s in item.get("statements") or []
         ),
-        steps=tuple(s.strip() for s in item.get("steps") or []),
-        items=tuple(Item(i["label"], i["image"], i["fake"]) for i in item.get("items") or []),
+        steps=tuple(s["text"].strip() for s in item.get("steps") or []),
+        step_whys=tuple(s["why"].strip() for s in item.get("steps") or []),
+        items=tuple(
+            Item(i["label"], i["image"], i["fake"], i.get("why")) for i in item.get("items") or []
+        ),
         reasons=_choices(item.get("reasons") or []),
     )
 
@@ -350,6 +375,8 @@ def _check_question(question: Question, images: dict[str, Any], where: str) -> N
         raise ValueError(f"{where}: exactly one item must be fake")
     if question.items and duplicates(i.label for i in question.items):
         raise ValueError(f"{where}: item labels must differ")
+    if twice := duplicates(s.lower() for s in question.steps):
+        raise ValueError(f"{where}: steps used twice: {twice}")
 
 
 def load_exercise(path: Path, known: dict[str, Competence]) -> Exercise:

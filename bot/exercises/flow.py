@@ -6,8 +6,14 @@ on later. Answers are checked deterministically. A wrong answer gets a hint and 
 retry; after that, or after "sla over", the right answer is shown with why it is right.
 
 Steps: intake (how easy is the internet for you?) -> suggest (this exercise?) or pick
-(choose one) -> question ... -> suggest (the next one, easier or harder). Side road:
-resume ("go on where you were?"). Storing an attempt comes back as an effect.
+(choose one) -> question ... -> suggest (the next one, easier or harder). After a score
+below the pass mark: help (people nearby, an easier exercise, a coach) instead of a bare
+next suggestion. Side road: resume ("go on where you were?"). Storing an attempt and
+bringing in a coach come back as effects.
+
+Every wrong answer is told why it is wrong (the content must say it: the catalogue's
+schema refuses a wrong answer without a reason). A true/false statement has two answers,
+so after the reason there is nothing left to try: the flow goes on to the next one.
 
 Every graded ask is a *unit*: a choice question is 1, a true/false question 1 per
 statement, an order question 1 per step the user places (the last places itself: each is
@@ -32,7 +38,8 @@ from bot.decision import understand
 from bot.dialogue import Answer, Button, Message
 from bot.exercises import answers
 from bot.exercises.catalogue import Catalogue, Exercise, Question
-from bot.exercises.progress import PASS_SCORE, next_level, suggest
+from bot.exercises.help import nearby_help
+from bot.exercises.progress import PASS_SCORE, easier, next_level, suggest
 
 State = dict[str, Any]
 PAGE_SIZE = 3
@@ -77,7 +84,7 @@ class Context:
 class Turn:
     state: State
     say: list[Message] = field(default_factory=list)
-    # ("record", attempt fields)
+    # ("record", attempt fields) or ("coach", reason)
     effects: list[tuple[str, Any]] = field(default_factory=list)
     finished: bool = False
 
@@ -275,6 +282,39 @@ def _ask_resume(state: State, ctx: Context, simple: bool) -> list[Message]:
     return [Message(text, buttons)]
 
 
+def _offered_after_help(state: State, ctx: Context) -> Exercise | None:
+    """After a hard exercise: an easier one, else the same one again (None if it is gone)."""
+    try:
+        last = ctx.catalogue.get(str(state.get("last")))
+    except KeyError:
+        return None
+    return easier(ctx.catalogue, last, state.get("results") or {}) or last
+
+
+def _ask_help(state: State, ctx: Context, simple: bool) -> list[Message]:
+    t = ctx.t
+    offered = _offered_after_help(state, ctx)
+    text = (
+        t.gettext("Wat wil je nu doen?")
+        if not simple
+        else t.gettext("Kies een knop. Een makkelijkere oefening mag altijd.")
+    )
+    buttons = []
+    if offered is not None:
+        title = (
+            t.gettext("Nog een keer")
+            if offered.id == state.get("last")
+            else t.gettext("Makkelijker oefenen")
+        )
+        buttons.append(Button(title, f"e:{offered.id}"))
+    buttons += [
+        Button(t.gettext("Praat met coach"), "coach"),
+        Button(t.gettext("Kies zelf"), "pick"),
+        _stop_button(t),
+    ]
+    return [Message(text, tuple(buttons))]
+
+
 def _question(state: State, ctx: Context) -> Question | None:
     questions = _questions(state, ctx)
     index = int(state.get("q") or 0)
@@ -379,6 +419,7 @@ _PROMPTS: dict[str, Callable[[State, Context, bool], list[Message]]] = {
     "pick": _ask_pick,
     "resume": _ask_resume,
     "question": _ask_question,
+    "help": _ask_help,
 }
 
 
@@ -524,6 +565,30 @@ def _on_suggest(turn: Turn, code: str, words: str, ctx: Context) -> bool:
     return False
 
 
+def _on_help(turn: Turn, code: str, words: str, ctx: Context) -> bool:
+    """After a hard exercise: the easier one, choose, or a coach (who then comes in)."""
+    if code.startswith("e:"):
+        return _choose(turn, code[2:], ctx)
+    if code == "coach":
+        turn.effects.append(("coach", "request"))
+        turn.state["step"] = "suggest"
+        return True
+    named = _named_exercise(words, ctx) if words else None
+    if named is not None:
+        _begin(turn, named, ctx)
+        return True
+    said = answers.help_reply(words) if words else None
+    if said == "easier":
+        offered = _offered_after_help(turn.state, ctx)
+        if offered is not None:
+            _begin(turn, offered, ctx)
+            return True
+    if said == "pick":
+        _to_pick(turn.state)
+        return True
+    return False
+
+
 def _on_pick(turn: Turn, code: str, words: str, ctx: Context) -> bool:
     if code.startswith("e:"):
         return _choose(turn, code[2:], ctx)
@@ -652,6 +717,9 @@ def _check(turn: Turn, question: Question, given: Given, ctx: Context) -> None:
         turn.say.append(Message(text))
         _unit_done(turn, question, ctx)
         return
+    if question.type == "true_false":
+        _statement_missed(turn, question, ctx)
+        return
     state["wrong"] = int(state.get("wrong") or 0) + 1
     if state["wrong"] == 1:
         state["tries"] = 1
@@ -660,18 +728,41 @@ def _check(turn: Turn, question: Question, given: Given, ctx: Context) -> None:
         hint = t.gettext("Tip: {hint}").format(hint=question.hint)
         turn.say.append(Message(f"{hint} {t.gettext('Probeer het nog een keer.')}"))
         return
-    _reveal(turn, question, ctx, t.gettext("Dat klopt niet."))
+    # Why this answer is wrong, then the right one and why: apart, as above.
+    turn.say.append(Message(" ".join(filter(None, [t.gettext("Dat klopt niet."), why]))))
+    _reveal(turn, question, ctx)
+
+
+def _statement_missed(turn: Turn, question: Question, ctx: Context) -> None:
+    """A true/false statement answered wrongly: the reason, then the next statement.
+
+    With two answers, a retry after the reason would only test reading; it counts as missed.
+    """
+    t = ctx.t
+    part = int(turn.state.get("part") or 0)
+    statement = question.statements[part]
+    lead = (
+        t.gettext("Toch wel: deze zin klopt.")
+        if statement.correct
+        else t.gettext("Nee, deze zin klopt niet.")
+    )
+    turn.say.append(Message(f"{lead} {statement.explain}"))
+    turn.state["wrong"] = 2
+    _unit_done(turn, question, ctx)
 
 
 def _judge(question: Question, part: int, given: int | bool) -> tuple[bool, str | None]:
-    """Whether the answer is right, and why a wrong one is wrong (when the content says)."""
+    """Whether the answer is right, and why a wrong one is wrong."""
     if question.type == "true_false":
-        return given is question.statements[part].correct, None
+        statement = question.statements[part]
+        return given is statement.correct, statement.explain
     if isinstance(given, bool):
         return False, None
     if question.type == "spot_fake" and part == 0:
         items = question.items
-        return 0 <= given < len(items) and items[given].fake, None
+        if not 0 <= given < len(items):
+            return False, None
+        return items[given].fake, items[given].why
     choices = question.choices if question.type == "choice" else question.reasons
     if not 0 <= given < len(choices):
         return False, None
@@ -691,13 +782,15 @@ def _place_step(turn: Turn, question: Question, given: int, ctx: Context) -> boo
         state["wrong"] = int(state.get("wrong") or 0) + 1
         state["tries"] = int(state.get("tries") or 0) + 1
         if state["tries"] == 1:
-            hint = t.gettext("Tip: {hint}").format(hint=question.hint)
+            # Why the step picked does not come here; the tip apart, as in _check.
             text = t.gettext("Dat is niet stap {number}.").format(number=expected + 1)
-            turn.say.append(Message(f"{text} {hint}"))
+            turn.say.append(Message(f"{text} {question.step_whys[given]}"))
+            hint = t.gettext("Tip: {hint}").format(hint=question.hint)
+            turn.say.append(Message(f"{hint} {t.gettext('Probeer het nog een keer.')}"))
             return False
         step = question.steps[expected]
         text = t.gettext("Stap {number} is: {step}.").format(number=expected + 1, step=step)
-        turn.say.append(Message(text))
+        turn.say.append(Message(f"{text} {question.step_whys[expected]}"))
     if state.get("wrong"):
         state["slips"] = int(state.get("slips") or 0) + 1
     _score(state)
@@ -724,10 +817,10 @@ def _answer_text(question: Question, part: int, t: NullTranslations) -> str:
     return t.gettext("Het goede antwoord is: {answer}.").format(answer=answer)
 
 
-def _reveal(turn: Turn, question: Question, ctx: Context, lead: str) -> None:
+def _reveal(turn: Turn, question: Question, ctx: Context) -> None:
     """After a second miss: show the right answer and why, then go on."""
     part = int(turn.state.get("part") or 0)
-    text = [lead, _answer_text(question, part, ctx.t), _explanation(question, part)]
+    text = [_answer_text(question, part, ctx.t), _explanation(question, part)]
     turn.say.append(Message(" ".join(filter(None, text))))
     turn.state["wrong"] = max(2, int(turn.state.get("wrong") or 0))
     _unit_done(turn, question, ctx)
@@ -868,12 +961,15 @@ def _finish(turn: Turn, ctx: Context) -> None:
     else:
         lines.append(t.gettext("Dit was nog lastig. Oefenen helpt."))
     turn.say.append(Message(" ".join(lines)))
+    if not passed:
+        # People nearby, an easier exercise and a coach: not just the next exercise.
+        turn.say.append(Message(nearby_help(ctx.region)))
     state["level"] = next_level(exercise.level, score)
     state["last"] = exercise.id
     # The tallies stay until the next exercise begins: they tell how the last answer went.
     fresh = _fresh_exercise(None, 0)
     state.update({key: fresh[key] for key in fresh if key not in TALLIES})
-    state["step"] = "suggest"
+    state["step"] = "suggest" if passed else "help"
 
 
 _HANDLERS: dict[str, Callable[[Turn, str, str, Context], bool]] = {
@@ -882,4 +978,5 @@ _HANDLERS: dict[str, Callable[[Turn, str, str, Context], bool]] = {
     "pick": _on_pick,
     "resume": _on_resume,
     "question": _on_question,
+    "help": _on_help,
 }

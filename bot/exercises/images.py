@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
-KINDS = ("email", "sms", "browser", "phone", "dialog")
+KINDS = ("email", "sms", "chat", "browser", "phone", "dialog")
 WIDTH = 800
 
 # Drawn at twice the size and scaled down, so circles and diagonals come out smooth.
@@ -69,6 +69,7 @@ SWITCH_OFF = "#AEB6C0"
 DEFAULT_ACCENT = {
     "email": "#1F5FAD",
     "sms": "#2E7D32",
+    "chat": "#075E54",
     "browser": "#6A3FB5",
     "phone": "#00796B",
     "dialog": "#2B5797",
@@ -646,8 +647,11 @@ def _sms(sheet: Sheet, spec: dict[str, Any], accent: str) -> float:
     return _close_phone(col)
 
 
-def _bubble(col: Column, text: str, link: str | None) -> None:
-    """An incoming message: grey bubble on the left, the link (if any) under the text."""
+def _bubble(
+    col: Column, text: str, link: str | None, *, mine: bool = False, fill: str = SOFT
+) -> None:
+    """A message bubble: incoming on the left (grey), ``mine`` on the right; a link under
+    the text."""
     inner = col.width * 0.82 - 2 * 18
     blocks = [(TEXT.wrap(text, inner), TEXT)]
     if link:
@@ -655,11 +659,51 @@ def _bubble(col: Column, text: str, link: str | None) -> None:
     width = max(style.width(line) for lines, style in blocks for line in lines) + 2 * 18
     height = sum(len(lines) for lines, _ in blocks) * TEXT.leading + 2 * 12
     top = col.top(12)
-    col.sheet.box((col.left, top, col.left + width, top + height), fill=SOFT, radius=20)
+    left = col.right - width if mine else col.left
+    col.sheet.box((left, top, left + width, top + height), fill=fill, radius=20)
     y = top + 12
     for lines, style in blocks:
-        y = text_block(col.sheet, (col.left + 18, y), lines, style)
+        y = text_block(col.sheet, (left + 18, y), lines, style)
     col.y = top + height
+
+
+# The pale green of one's own messages in a chat app; ink reads on it at far over 4.5:1.
+MINE = "#DCF8C6"
+
+
+def _chat(sheet: Sheet, spec: dict[str, Any], accent: str) -> float:
+    """A chat app (WhatsApp, Telegram): who writes, whether they are in your contacts, and
+    the conversation both ways. Scams there start with a stranger who seems friendly."""
+    screen = _phone_column(sheet)
+    bar = _app_bar(screen, spec["sender"], accent, avatar=True)
+    col = _inset(screen, bar + 16)
+    col.paragraph(spec["app"], Style(SMALL, bold=True, fill=MUTED), align="center")
+    if spec.get("unknown"):
+        top = col.top(12)
+        lines = Style(SMALL, bold=True, fill=DANGER).wrap(UNKNOWN_CONTACT, col.width - 2 * 16)
+        bottom = top + len(lines) * Style(SMALL).leading + 2 * 10
+        col.sheet.box((col.left, top, col.right, bottom), fill="#FDECEA", radius=10)
+        text_block(
+            col.sheet,
+            (col.left + 16, top + 10),
+            lines,
+            Style(SMALL, bold=True, fill=DANGER),
+            align="center",
+            width=col.width - 2 * 16,
+        )
+        col.y = bottom
+    if "time" in spec:
+        col.paragraph(spec["time"], Style(SMALL, fill=MUTED), align="center")
+    messages = spec["messages"]
+    for i, message in enumerate(messages):
+        link = spec.get("link") if i == len(messages) - 1 else None
+        mine = bool(message.get("mine"))
+        _bubble(col, message["text"], link, mine=mine, fill=MINE if mine else SOFT)
+    col.top(24)
+    return _close_phone(col)
+
+
+UNKNOWN_CONTACT = "Dit nummer staat niet in je contacten"
 
 
 def _browser(sheet: Sheet, spec: dict[str, Any], accent: str) -> float:
@@ -833,6 +877,7 @@ def _dialog_fields(col: Column, fields: Sequence[dict[str, Any]]) -> None:
 _DRAW: dict[str, Callable[[Sheet, dict[str, Any], str], float]] = {
     "email": _email,
     "sms": _sms,
+    "chat": _chat,
     "browser": _browser,
     "phone": _phone_app,
     "dialog": _dialog,
@@ -909,6 +954,18 @@ SPEC_FIELDS: dict[str, dict[str, FieldRule]] = {
     "sms": {
         "sender": _text(required=True),
         "messages": _texts(required=True, least=1, most=3),
+        "link": _text(),
+        "time": _text(),
+    },
+    "chat": {
+        "app": _text(required=True),  # "WhatsApp" or "Telegram": said under the name
+        "sender": _text(required=True),
+        "messages": _records(
+            {"text": _text(True), "mine": _flag()},
+            "a list of {text, mine?}",
+            required=True,
+        ),
+        "unknown": _flag(),  # a banner: this number is not in your contacts
         "link": _text(),
         "time": _text(),
     },

@@ -68,6 +68,26 @@ def suggest(
     return min(todo, key=rank)
 
 
+def easier(catalogue: Catalogue, exercise: Exercise, results: Results) -> Exercise | None:
+    """After a hard exercise, an easier one: the same topic first, then the same competence,
+    the nearest level below, one not yet passed first. None when nothing is easier."""
+    below = [e for e in catalogue.exercises if e.level < exercise.level]
+    if not below:
+        return None
+    order = {e.id: i for i, e in enumerate(catalogue.exercises)}
+
+    def rank(other: Exercise) -> tuple[bool, bool, bool, int, int]:
+        return (
+            other.topic != exercise.topic,
+            other.competence != exercise.competence,
+            bool((results.get(other.id) or {}).get("passed")),
+            exercise.level - other.level,
+            order[other.id],
+        )
+
+    return min(below, key=rank)
+
+
 def results_of(attempts: Iterable[AttemptLike]) -> Results:
     """Best score per exercise, and whether it was ever passed."""
     results: Results = {}

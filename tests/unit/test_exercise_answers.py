@@ -174,9 +174,10 @@ def test_the_steps_typed_each_count_as_right(typed: list[str]) -> None:
         chat.press(code)
     for text in typed:
         assert typed_right(chat, text)
+    assert typed_right(chat, "a")  # where to report: the first choice in both regions
     assert chat.step == "suggest" and chat.state["results"]["phishing_mail"]["passed"]
     [record] = chat.records()
-    assert record["score"] == 100 and record["questions"] == 2 + 3 + 1 + 2
+    assert record["score"] == 100 and record["questions"] == 2 + 3 + 1 + 2 + 1
 
 
 def test_a_wrong_step_in_one_go_stops_at_the_hint() -> None:

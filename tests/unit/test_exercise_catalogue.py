@@ -126,7 +126,7 @@ CROSS = {
         "exactly one of the choices",
     ),
     "no fake": (
-        lambda d: [i.update(fake=False) for i in first(d, "spot_fake")["items"]],
+        lambda d: [i.update(fake=False, why="Echt.") for i in first(d, "spot_fake")["items"]],
         "exactly one item must be fake",
     ),
     "an unknown image": (
@@ -136,6 +136,13 @@ CROSS = {
     "an unknown competence": (lambda d: d.update(competence="5.6"), "unknown competence"),
     "a question for a region not offered": (
         lambda d: d.update(regions=["nl_NL"]),
+        "not offered",
+    ),
+    "a topic one region lacks": (
+        lambda d: d.update(
+            regions=["nl_NL"],
+            questions=[q for q in d["questions"] if q.get("regions") != ["nl_BE"]],
+        ),
         "no exercise for the topics",
     ),
     "the same question id twice": (

@@ -14,7 +14,7 @@ import pytest
 
 from bot.dialogue import Answer, Message
 from bot.exercises import answers, flow
-from bot.exercises.catalogue import catalogue
+from bot.exercises.catalogue import Question, catalogue
 from bot.exercises.progress import PASS_SCORE
 from bot.i18n import texts
 from tests.exercise_script import current, right_code, wrong_code
@@ -143,16 +143,51 @@ def test_every_exercise_all_wrong_gets_hints_then_the_answer(region: str, exerci
     [record] = chat.records()
     assert record["score"] == 0 and not record["passed"] and record["correct"] == 0
     said = chat.said()
-    assert said.count("Tip:") >= record["questions"] - 1  # order questions hint per step
-    assert "Het goede antwoord is" in said or "Dit is de goede volgorde" in said
     exercise = catalogue(region).get(exercise_id)
-    for question in exercise.questions_for(region):
+    questions = exercise.questions_for(region)
+    retried = sum(flow.units(q) for q in questions if q.type != "true_false")
+    assert said.count("Tip:") >= retried - 1  # order questions hint per step
+    assert "Het goede antwoord is" in said or "Dit is de goede volgorde" in said
+    for question in questions:
         if question.type not in ("true_false",):
             assert question.explain in said, question.id
         for statement in question.statements:
             assert statement.explain in said
     assert chat.state["level"] == max(exercise.level - 1, 1)
     assert not [p for message in chat.prompts for p in problems(message)]
+
+
+@pytest.mark.parametrize("region,exercise_id", EVERY_EXERCISE)
+def test_every_wrong_answer_is_told_why(region: str, exercise_id: str) -> None:
+    """No bare "Dat klopt niet.": the reason for the very answer given follows it."""
+    chat = Chat(region, state={**flow.new_state(make_ctx(region)), "level": 3, "step": "pick"})
+    chat.begin(exercise_id)
+    for _ in range(200):
+        if chat.step != "question":
+            break
+        question, part = current(chat.state, chat.ctx.catalogue)
+        code = wrong_code(chat.state, chat.ctx.catalogue)
+        reason = wrong_reason(question, part, code)
+        if question.type == "order" and chat.state["tries"]:
+            # The second miss places the step: why that step belongs there.
+            reason = question.step_whys[len(chat.state["picked"])]
+        said = " ".join(m.text for m in chat.press(code).say)
+        assert reason in said, (question.id, code, said)
+    bare = [m.text for m in chat.prompts if m.text.strip() in ("Dat klopt niet.", "")]
+    assert not bare
+
+
+def wrong_reason(question: Question, part: int, code: str) -> str:
+    """The content's reason for this wrong answer (the schema makes every one give one)."""
+    index = int(code[1:]) if code[1:].isdigit() else -1
+    if question.type == "true_false":
+        return question.statements[part].explain
+    if question.type == "order":
+        return question.step_whys[index]
+    if question.type == "spot_fake" and part == 0:
+        return str(question.items[index].why)
+    choices = question.choices if question.type == "choice" else question.reasons
+    return str(choices[index].why)
 
 
 @pytest.mark.parametrize("region", REGIONS)
@@ -184,7 +219,19 @@ def at_question(kind: str, region: str = "nl_NL") -> Chat:
     return chat
 
 
-@pytest.mark.parametrize("kind", ["choice", "true_false", "order", "spot_fake"])
+def test_a_wrong_statement_gets_its_reason_and_the_next_one() -> None:
+    """True or false has two answers: after the reason a retry would test only reading."""
+    chat = at_question("true_false")
+    question, part = current(chat.state, chat.ctx.catalogue)
+    before = (chat.state["right"], chat.state["half"])
+    turn = chat.press(wrong_code(chat.state, chat.ctx.catalogue))
+    said = " ".join(m.text for m in turn.say)
+    assert question.statements[part].explain in said and "Tip:" not in said
+    assert chat.state["part"] == part + 1 or chat.state["q"] > 0
+    assert (chat.state["right"], chat.state["half"]) == before
+
+
+@pytest.mark.parametrize("kind", ["choice", "order", "spot_fake"])
 def test_a_wrong_answer_gets_a_hint_and_a_retry_worth_half(kind: str) -> None:
     chat = at_question(kind)
     question, _ = current(chat.state, chat.ctx.catalogue)

@@ -38,6 +38,20 @@ SPECS: dict[str, dict] = {
         "messages": ["Uw pakket kon niet worden bezorgd.", "Betaal € 1,99 via:"],
         "link": "https://pakket-bezorging.top/betaal",
     },
+    "chat": {
+        "kind": "chat",
+        "alt": "WhatsApp van een onbekend nummer",
+        "app": "WhatsApp",
+        "sender": "+44 7700 900123",
+        "unknown": True,
+        "time": "09:14",
+        "messages": [
+            {"text": "Hoi! Ik ben Lisa, recruiter."},
+            {"text": "Wie ben je?", "mine": True},
+            {"text": "Verdien € 300 per dag met filmpjes liken."},
+        ],
+        "link": "https://t.me/taak-team",
+    },
     "browser": {
         "kind": "browser",
         "alt": "Webwinkel",
