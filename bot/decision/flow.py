@@ -740,10 +740,11 @@ def _named_option(code: str, words: str, ids: list[str], ctx: Context) -> Option
         return None
     listed = [ctx.catalogue.get(i) for i in ids]
     choices = [(o.id, o.title, o.keywords) for o in listed]
-    # "de tweede, want dat is dichtbij": the answer before its reason counts too.
-    found = understand.match_choice(words, choices) or understand.match_choice(
+    # "de tweede, want ik wil dichtbij huis werken": the answer before its reason counts
+    # first; a word in the reason ("werken") must not outvote it.
+    found = understand.match_choice(
         understand.first_clause(words), choices
-    )
+    ) or understand.match_choice(words, choices)
     if found is None and not _is_ordinal_only(words):
         # A name from the whole catalogue ("toch vrijwilligerswerk"), not from the reason
         # after it: "geld, want ik heb kinderen" names no option.

@@ -645,8 +645,13 @@ def need_decided_with(turn: Turn, talk: Talk, who: str) -> bool:
 
 @need
 def need_review_reason(turn: Turn, talk: Talk, reason: str) -> bool:
-    """The evaluation stored what helped or got in the way (no_time, too_hard, someone...)."""
-    return any(reason in ((d.outcome or {}).get("reasons") or []) for d in decisions(talk))
+    """The evaluation took what helped or got in the way (no_time, too_hard, someone...).
+
+    Held in the journey until the next answer stores the evaluation, then in the record.
+    """
+    held = (flow_state(turn.after, "decision").get("review") or {}).get("reasons") or []
+    stored = [r for d in decisions(talk) for r in (d.outcome or {}).get("reasons") or []]
+    return reason in held or reason in stored
 
 
 @need
