@@ -70,16 +70,19 @@ def suggest(
 
 def easier(catalogue: Catalogue, exercise: Exercise, results: Results) -> Exercise | None:
     """After a hard exercise, an easier one: the same topic first, then the same competence,
-    the nearest level below, one not yet passed first. None when nothing is easier."""
+    then the same DigComp area (safety, communication...), the nearest level below, one
+    not yet passed first. None when nothing is easier."""
     below = [e for e in catalogue.exercises if e.level < exercise.level]
     if not below:
         return None
     order = {e.id: i for i, e in enumerate(catalogue.exercises)}
+    area = exercise.competence.split(".")[0]
 
-    def rank(other: Exercise) -> tuple[bool, bool, bool, int, int]:
+    def rank(other: Exercise) -> tuple[bool, bool, bool, bool, int, int]:
         return (
             other.topic != exercise.topic,
             other.competence != exercise.competence,
+            other.competence.split(".")[0] != area,
             bool((results.get(other.id) or {}).get("passed")),
             exercise.level - other.level,
             order[other.id],

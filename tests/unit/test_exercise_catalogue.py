@@ -110,6 +110,20 @@ BREAKS = {
         {"text": "Nog iets", "correct": False}
     ),
     "an extra field": lambda d: d.update(answer_key="secret"),
+    # Every wrong answer must say why it is wrong: no bare "Dat klopt niet.".
+    "a wrong choice without a reason": lambda d: next(
+        c for c in first(d, "choice")["choices"] if not c["correct"]
+    ).pop("why"),
+    "a wrong reason without a reason": lambda d: next(
+        c for c in first(d, "spot_fake")["reasons"] if not c["correct"]
+    ).pop("why"),
+    "the real item without a reason": lambda d: next(
+        i for i in first(d, "spot_fake")["items"] if not i["fake"]
+    ).pop("why"),
+    "a step without a reason": lambda d: first(d, "order")["steps"][0].pop("why"),
+    "a statement without a reason": lambda d: first(d, "true_false")["statements"][0].pop(
+        "explain"
+    ),
 }
 
 
