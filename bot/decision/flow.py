@@ -795,10 +795,10 @@ def _on_preferences(turn: Turn, code: str, words: str, intent: str | None, ctx: 
     known = {p.id for p in ctx.terms.preferences}
     picked: list[str] = []
     ruled_out: list[str] = []
+    terms = [(p.id, p.keywords) for p in ctx.terms.preferences]
     if code.startswith("pref:") and code.removeprefix("pref:") in known:
         picked = [code.removeprefix("pref:")]
     elif words:
-        terms = [(p.id, p.keywords) for p in ctx.terms.preferences]
         picked = understand.match_terms(words, terms)
         ruled_out = understand.match_negated_terms(words, terms)
     # A wish said twice the other way round counts as the last thing said.
@@ -819,6 +819,16 @@ def _on_preferences(turn: Turn, code: str, words: str, intent: str | None, ctx: 
             for label in preference_labels(ruled_out, ctx)
         ]
         turn.say.append(Message(t.gettext("Genoteerd:") + "\n" + "\n".join(labels)))
+        unknown = understand.unknown_wishes(words, terms) if words else []
+        if unknown:  # said, but not one of the wishes: say so instead of dropping it
+            what = ", ".join(f"“{part[:40]}”" for part in unknown[:2])
+            turn.say.append(
+                Message(
+                    t.gettext("Dit ken ik niet: {what}.").format(what=what)
+                    + " "
+                    + t.gettext("Vertel het ook aan je coach.")
+                )
+            )
     if finished or nothing or (picked and len(state["preferences"]) >= len(known)):
         state["page"] = 0
         _go(turn, "decide", ctx)

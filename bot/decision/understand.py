@@ -305,6 +305,32 @@ def match_negated_terms(text: str, terms: Sequence[tuple[str, Sequence[str]]]) -
     return sorted(found, key=found.__getitem__)
 
 
+# Words that carry no wish of their own in "ik vind geld belangrijk" or "en ook dichtbij".
+WISH_FILLERS: frozenset[str] = SMALL_WORDS | _words_of(
+    "en of maar vind vindt belangrijk belangrijkst fijn leuk liefst liever hebben heb is "
+    "zijn moet kunnen kan niet geen zonder iets vooral beetje nog alles da dan"
+)
+_WISH_PARTS = re.compile(r"[,;/+&]|\b(?:en|maar|of|plus)\b")
+_REASON_START = re.compile(r"[.!?(]|\b(?:want|omdat|aangezien|dus|because)\b")
+
+
+def unknown_wishes(text: str, terms: Sequence[tuple[str, Sequence[str]]]) -> list[str]:
+    """The parts of a list of wishes that name no known wish: "flexibele uren" in
+    "geld en flexibele uren". A reason after "want" or "omdat" is no wish, and is skipped.
+
+    The user is told what was not understood, instead of it silently being dropped.
+    """
+    wishes = _REASON_START.split(text[:MAX_CHARS], maxsplit=1)[0]
+    unknown = []
+    for part in _WISH_PARTS.split(wishes):
+        if not part or not part.strip():
+            continue
+        content = [w for w in _words(part) if w not in WISH_FILLERS]
+        if content and not match_terms(part, terms) and not match_negated_terms(part, terms):
+            unknown.append(" ".join(part.split()))
+    return unknown
+
+
 def _ordinal(words: Sequence[str], count: int) -> int | None:
     """The 0-based choice an ordinal answer picks ("de tweede", "optie 2", "3"), or None.
 

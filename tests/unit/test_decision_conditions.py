@@ -209,3 +209,15 @@ def test_the_coach_reads_the_evaluation_in_words() -> None:
     assert "no_time" not in outcome_words(outcome, "en")
     # A record from before the reasons were asked still reads.
     assert outcome_words({"worked": "yes", "still_good": False}, "nl") == "gelukt; kiest opnieuw"
+
+
+def test_a_wish_that_is_not_known_is_told_not_dropped() -> None:
+    chat = Chat()
+    chat.press("goal:work")
+    chat.press("done")
+    turn = chat.type("geld, geen weekendwerk en leuke collegas want ik heb kinderen")
+    assert chat.state["preferences"][:1] == ["money"]
+    told = text_of(turn.say)
+    assert "Dit ken ik niet: “geen weekendwerk”." in told
+    assert "kinderen" not in told.split("Dit ken ik niet")[1]  # a reason is no wish
+    assert all(not problems(m) for m in turn.say)
