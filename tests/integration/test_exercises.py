@@ -82,8 +82,13 @@ def test_every_exercise_right_then_wrong_through_the_chat(chat: Chat, region: st
             if message.get("image"):
                 image_id = message["image"].rsplit("/", 1)[1].removesuffix(".png")
                 assert exercise.images[image_id]["alt"] in (before.get("text") or "")
-        # The next exercise is suggested after each one.
-        assert "Wil je die doen?" in said[-1]["text"] or "herhalen" in said[-1]["text"]
+        # The next exercise is suggested after a pass; after a poor score, help nearby and
+        # an easier exercise or the coach.
+        if index % 2 == 0:
+            assert "Wil je die doen?" in said[-1]["text"] or "herhalen" in said[-1]["text"]
+        else:
+            assert said[-1]["text"] == "Wat wil je nu doen?"
+            assert "Praat met coach" in buttons(said[-1:])
     stored = exercises.of_sender(chat.sender)
     assert [a.exercise_id for a in stored] == [e.id for e in offered]
     for index, attempt in enumerate(stored):
