@@ -129,3 +129,13 @@ def test_a_day_that_does_not_exist_is_an_error(
     code, _, err = _check(content, capsys)
     assert code == 1
     assert "'checked' '2026-02-30' is geen echte datum" in err
+
+
+def test_content_check_refuses_a_help_file_without_a_region(tmp_path: Path) -> None:
+    folder = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, folder)
+    (folder / "exercise_help.yml").write_text(
+        'version: 1\nregions:\n  nl_NL:\n    text: "Vraag het in de bibliotheek."\n',
+        encoding="utf-8",
+    )
+    assert cli.main(["content", "check", "--dir", str(folder)]) == 1
