@@ -19,14 +19,14 @@ from rasa_sdk.types import DomainDict
 
 from actions.common import region_of
 from actions.forms import AskFlowAnswer, answer_text, is_answer, say, slot_dict, user_answer
-from actions.support import coach_summary, telegram_notice, tell_when_a_coach_answers
+from actions.support import escalate
 from bot import media
 from bot.dialogue import Message
 from bot.exercises import flow
 from bot.exercises.catalogue import catalogue
 from bot.exercises.progress import Results, results_of, starting_level, summarise
 from bot.i18n import texts
-from bot.store import escalations, exercises, jobseekers
+from bot.store import exercises, jobseekers
 from bot.store.db import run_db
 
 # Outside a question, naming an exercise ("wachtwoord oefenen") answers "which one?".
@@ -150,11 +150,7 @@ async def bring_in_coach(
 ) -> dict[str, Any]:
     """The user pressed "Praat met coach" after a hard exercise: a coach request, told
     honestly when a person reads it, as when they ask for a coach anywhere else."""
-    details = await coach_summary(tracker)
-    await run_db(escalations.open_escalation, tracker.sender_id, reason, details)
-    events = tell_when_a_coach_answers(dispatcher, tracker) + telegram_notice(
-        dispatcher, tracker, reason
-    )
+    events = await escalate(dispatcher, tracker, reason, None)
     return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
 
 

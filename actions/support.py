@@ -114,10 +114,15 @@ def offer_to_go_on(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
 
 
 async def escalate(
-    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, opening_response: str
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    opening_response: str | None,
 ) -> list[EventType]:
-    """The assistant brings in a coach itself: say why, record it, say when."""
-    dispatcher.utter_message(response=opening_response)
+    """The assistant brings in a coach: say why (unless the flow already did), record it,
+    say when a person reads it."""
+    if opening_response:
+        dispatcher.utter_message(response=opening_response)
     details = await coach_summary(tracker)
     await run_db(escalations.open_escalation, tracker.sender_id, reason, details)
     events = tell_when_a_coach_answers(dispatcher, tracker)
