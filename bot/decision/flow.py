@@ -1119,9 +1119,20 @@ def _on_change(turn: Turn, code: str, words: str, intent: str | None, ctx: Conte
     return True
 
 
+# The people who coach a job-seeker, as they are called; and what they did.
+COACHES = ("coach", "klantmanager", "consulent", "werkcoach", "begeleider", "bemiddelaar")
 TALK_WORDS = (
-    ("coach_asked", ("coach vroeg", "vroeg mijn coach", "moest van", "van mijn coach", "opdracht")),
-    ("with_coach", ("samen", "met mijn coach", "met coach", "met de coach", "met klantmanager")),
+    (
+        "coach_asked",
+        (
+            *(f"{who} vroeg" for who in COACHES),
+            *(f"{who} wilde" for who in COACHES),
+            *(f"{who} zei" for who in COACHES),
+            "moest van",
+            "opdracht",
+        ),
+    ),
+    ("with_coach", ("samen", *(f"met mijn {who}" for who in COACHES), "met coach", "met de coach")),
 )
 
 

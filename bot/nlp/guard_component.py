@@ -112,6 +112,11 @@ def guarded_intent(text: str, intent: str | None, confidence: float = 1.0) -> st
         return "ask_rules"  # "ik heb een vraag over mijn uitkering": whatever was guessed
     if intent == "share_problem" and confidence < UNSURE and problem_help().serious(text):
         return "share_problem"  # "ik blow elke dag, kom er nie vanaf": heard, not "wat bedoel je?"
+    unsure = confidence < UNSURE and intent not in NEVER_ASK_RULES
+    if unsure and asks_about_rules(text, ("uitkering",)):
+        return "ask_rules"  # an unsure guess at "hoeveel keer moet ik solliciteren?": the office
+    if unsure and intent not in NEVER_OVERRIDE and is_explicit_erasure_request(text):
+        return ERASE  # "ja wis alles", said in so many words; erasing still asks to confirm
     if intent in NEVER_OVERRIDE:
         return None
     if intent == "mood_good" and feels_bad(text):

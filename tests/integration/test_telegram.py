@@ -802,6 +802,7 @@ def test_the_decision_journey_by_taps_and_the_follow_up_is_pushed(user: TgUser) 
     tap_titled(user, "Ik doe het zelf")
     done = tap_titled(user, "Ja, dat klopt")
     assert "vraag ik hoe het ging" in texts(done)
+    tap_titled(user, "Nee, alleen hier")  # how the choice was made: asked, not assumed
 
     # No message from the user: the server pushes the follow-up on its own.
     asked = user.fake.wait_for(
@@ -813,7 +814,8 @@ def test_the_decision_journey_by_taps_and_the_follow_up_is_pushed(user: TgUser) 
         "Een beetje",
         "Nee, het lukte niet",
     ]
-    assert "Past " in texts(tap_titled(user, "Een beetje"))
+    assert "Wat zat in de weg?" in texts(tap_titled(user, "Een beetje"))
+    assert "Wil je verder met " in texts(tap_titled(user, "Geen tijd"))
 
 
 def test_an_exercise_by_taps_with_its_screens_uploaded_as_photos(user: TgUser) -> None:
@@ -836,10 +838,15 @@ def test_an_exercise_by_taps_with_its_screens_uploaded_as_photos(user: TgUser) -
         upload = call.params["photo"]
         assert isinstance(upload, dict) and upload["upload"].startswith(b"\x89PNG")
         assert exercise.images[image]["alt"] in call.params["caption"]
-    # A wrong tap gets a tip, then the right one counts.
+    # A wrong tap is explained (a true/false statement moves on after its reason; other
+    # questions give a tip and a retry), then a right one counts.
     state = tracker_exercise(user)
     answered = tap_code(user, wrong_code(state, catalogue("nl_NL")))
-    assert "Tip:" in texts(answered)
+    if first.type == "true_false":
+        statement = first.statements[int(state.get("part") or 0)]
+        assert statement.explain in texts(answered)
+    else:
+        assert "Tip:" in texts(answered)
     tap_code(user, right_code(tracker_exercise(user), catalogue("nl_NL")))
     assert tracker_exercise(user)["right"] == 1
 

@@ -176,6 +176,9 @@ def test_a_question_is_no_reason() -> None:
         ("ja samen met mijn coach", "with_coach"),
         ("mijn coach vroeg het", "coach_asked"),
         ("moest van de klantmanager", "coach_asked"),
+        ("mijn klantmanager vroeg het, dus ja", "coach_asked"),
+        ("de consulent zei dat ik dit moest kiezen", "coach_asked"),
+        ("met mijn begeleider", "with_coach"),
     ],
 )
 def test_how_the_choice_was_made_is_what_the_user_says(typed: str, decided_with: str) -> None:

@@ -371,3 +371,34 @@ def test_an_unsure_problem_with_a_problem_word_is_made_sure() -> None:
     )
     # a problem word the classifier did not take for a problem is left to it
     assert guarded_intent("ik heb lekker geslapen", "mood_good", 0.3) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "guess", "expected"),
+    [
+        # An unsure guess at a benefit question goes to the office that knows.
+        (
+            "hoeveel keer moet ik solliciteren van de gemeente per maand",
+            "privacy_export",
+            "ask_rules",
+        ),
+        # An unsure guess at an erasure said in so many words: erase (which still confirms).
+        ("ja wis alles", "affirm", "privacy_delete"),
+        # A sure guess stays; a crisis or a coach request is never overridden.
+        ("ja wis alles", "crisis", None),
+        ("hoeveel keer moet ik solliciteren van de gemeente per maand", "request_coach", None),
+    ],
+)
+def test_an_unsure_guess_gives_way_to_what_the_words_say(
+    text: str, guess: str, expected: str | None
+) -> None:
+    assert guarded_intent(text, guess, confidence=0.22) == expected
+
+
+@pytest.mark.parametrize("text", ["ja", "ja graag", "wis de voicemail", "ja klopt"])
+def test_an_unsure_yes_never_becomes_an_erasure(text: str) -> None:
+    assert guarded_intent(text, "affirm", confidence=0.3) != "privacy_delete"
+
+
+def test_a_sure_guess_is_kept() -> None:
+    assert guarded_intent("ja wis alles", "affirm", confidence=0.9) is None
