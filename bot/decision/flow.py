@@ -1258,8 +1258,8 @@ def _on_review_still_good(
         _go(turn, "next_what", ctx)
     else:
         # The option that did not work is not offered again in this round.
-        state["excluded"] = _merge(state.get("excluded") or [], [state.get("choice") or ""])
-        state["excluded"] = [i for i in state["excluded"] if i]
+        if state.get("choice"):
+            state["excluded"] = _merge(state.get("excluded") or [], [state["choice"]])
         state["choice"], state["page"] = None, 0
         turn.say.append(Message(ctx.t.gettext("Goed. We kijken naar andere mogelijkheden.")))
         _go(turn, "options", ctx)

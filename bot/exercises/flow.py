@@ -543,15 +543,21 @@ def _choose(turn: Turn, exercise_id: str, ctx: Context) -> bool:
     return True
 
 
+def _begin_named(turn: Turn, words: str, ctx: Context) -> bool:
+    """ "wachtwoord oefenen" answers "which one?" wherever an exercise is chosen."""
+    named = _named_exercise(words, ctx) if words else None
+    if named is not None:
+        _begin(turn, named, ctx)
+    return named is not None
+
+
 def _on_suggest(turn: Turn, code: str, words: str, ctx: Context) -> bool:
     if code.startswith("e:"):
         return _choose(turn, code[2:], ctx)
     if code == "pick":
         _to_pick(turn.state)
         return True
-    named = _named_exercise(words, ctx) if words else None
-    if named is not None:
-        _begin(turn, named, ctx)
+    if _begin_named(turn, words, ctx):
         return True
     said = answers.suggestion_reply(words) if words else None
     if said == "yes":
@@ -573,9 +579,7 @@ def _on_help(turn: Turn, code: str, words: str, ctx: Context) -> bool:
         turn.effects.append(("coach", "request"))
         turn.state["step"] = "suggest"
         return True
-    named = _named_exercise(words, ctx) if words else None
-    if named is not None:
-        _begin(turn, named, ctx)
+    if _begin_named(turn, words, ctx):
         return True
     said = answers.help_reply(words) if words else None
     if said == "easier":

@@ -51,35 +51,16 @@ _WORD_LIST: dict[str, Any] = {
     "minItems": 1,
     "items": {"type": "string", "minLength": 1, "maxLength": 40, "pattern": r"^\S(?:.*\S)?$"},
 }
+# The plain word lists of the file, beside its names grouped by origin.
+_LISTS = ("also_words", "small_words", "role_words", "titles", "particles", "known", "words")
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
-    "required": [
-        "version",
-        "names",
-        "also_words",
-        "small_words",
-        "role_words",
-        "titles",
-        "particles",
-        "known",
-        "words",
-    ],
+    "required": ["version", "names", *_LISTS],
     "properties": {
         "version": {"const": 1},
         "names": {"type": "object", "minProperties": 1, "additionalProperties": _WORD_LIST},
-        **{
-            key: _WORD_LIST
-            for key in (
-                "also_words",
-                "small_words",
-                "role_words",
-                "titles",
-                "particles",
-                "known",
-                "words",
-            )
-        },
+        **{key: _WORD_LIST for key in _LISTS},
     },
 }
 
