@@ -7,6 +7,7 @@ its own table so it can be kept apart and erased.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -23,7 +24,21 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
+if TYPE_CHECKING:
+    # SQLAlchemy 1.4 ships no type information (its mypy plugin needs sqlalchemy2-stubs,
+    # which pin another SQLAlchemy), so `declarative_base()` is Any to mypy and cannot be
+    # a base class. mypy sees this stand-in instead: the models stay real classes (usable
+    # in annotations, misspelt attributes are errors), while their columns are honestly
+    # Any, as `Column(...)` is untyped.
+    class Base:
+        metadata: ClassVar[Any]
+        __table__: ClassVar[Any]
+        __tablename__: ClassVar[str]
+
+        def __init__(self, **kwargs: Any) -> None: ...
+
+else:
+    Base = declarative_base()
 
 
 def utcnow() -> datetime:
