@@ -30,7 +30,7 @@ import logging
 import os
 import sys
 
-from bot.config import Settings, settings
+from bot.config import Settings, SettingsError, settings
 
 PRIVATE_UMASK = 0o077
 
@@ -57,7 +57,11 @@ def rasa_argv(argv: list[str], config: Settings) -> list[str]:
 
 
 def export_action_endpoint(config: Settings) -> None:
-    """What endpoints.yml's ``${ACTION_SERVER_TOKEN}`` and ``${ACTION_PORT}`` read."""
+    """What endpoints.yml's ``${ACTION_SERVER_TOKEN}`` and ``${ACTION_PORT}`` read.
+
+    Written into this process's environment, which Rasa's reader expands: the
+    checked values, so the file always gets a valid port.
+    """
     os.environ["ACTION_SERVER_TOKEN"] = config.action_server_token
     os.environ["ACTION_PORT"] = str(config.action_port)
 
@@ -69,6 +73,13 @@ def run_rasa(argv: list[str]) -> int:
     os.environ["SANIC_ACCESS_LOG"] = "false"
     from rasa.__main__ import main as rasa_main
 
+    from bot import runtime
+
+    # Explicitly, here: only the Rasa server process runs with Rasa patched.
+    runtime.install(
+        inference_cache_mb=config.inference_cache_mb,
+        state_history_entries=config.state_history_entries,
+    )
     sys.argv = ["rasa", *rasa_argv(argv, config)]
     rasa_main()
     return 0
@@ -113,7 +124,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"usage: python -m bot.launch {{{','.join(COMMANDS)}}} [arguments]", file=sys.stderr)
         return 2
     os.umask(PRIVATE_UMASK)
-    return COMMANDS[argv[0]](argv[1:])
+    try:
+        settings()  # checked before Rasa or the action server starts
+        return COMMANDS[argv[0]](argv[1:])
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

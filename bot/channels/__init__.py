@@ -1,11 +1,7 @@
-"""Rasa input channels of our own: Telegram, the web chat widget and server pushes.
+"""Rasa input channels of our own: REST, Telegram, the web chat widget and server pushes.
 
 Each channel registers its output with :mod:`bot.channels.push`, so that the
-server can reach a user on their own channel at any time.
+server can reach a user on their own channel at any time. Importing this package
+changes nothing in Rasa: the server's patches are installed by the launcher
+(:func:`bot.runtime.install`, called in ``python -m bot.launch rasa``).
 """
-
-from bot.runtime import install
-
-# The Rasa server imports our channels at start-up (credentials.yml): the moment to
-# make a missing action server answer kindly instead of not at all (bot/runtime/).
-install()

@@ -3,6 +3,8 @@
 ``/start`` typed over REST (a third-party client, a test) is the same greeting as on
 Telegram and in the web chat, not an unknown intent "start" that gets "Dat snap ik niet".
 Payloads of our own (``/inform{...}``, ``/greet``) pass as they are, as on Rasa's channel.
+A body that is no JSON object, or a message over the length limit, is refused at the
+door (bot/channels/limits.py).
 """
 
 from __future__ import annotations
@@ -10,11 +12,17 @@ from __future__ import annotations
 from rasa.core.channels.rest import RestInput as RasaRestInput
 from sanic.request import Request
 
+from bot.channels.limits import LengthLimited, json_object_only
 from bot.channels.telegram_render import command_payload
 
 
-class RestInput(RasaRestInput):
+class RestInput(LengthLimited, RasaRestInput):
     """Same name ("rest") and URL (/webhooks/rest/webhook) as Rasa's own."""
+
+    async def _extract_sender(self, req: Request) -> str | None:
+        # request.json raises InvalidUsage (400) itself for a body that is not JSON.
+        json_object_only(req.json)
+        return await super()._extract_sender(req)
 
     def _extract_message(self, req: Request) -> str | None:
         text = super()._extract_message(req)

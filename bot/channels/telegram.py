@@ -40,6 +40,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot import media
 from bot.channels import push, telegram_render
+from bot.channels.limits import LengthLimited
 from bot.channels.telegram_render import SECRET_HEADER, Inbound, Outgoing, make_bot
 from bot.config import settings
 from bot.i18n import texts
@@ -428,7 +429,7 @@ class UpdateProcessor:
         editable = bool(
             message and isinstance(message.get("message_id"), int) and message.get("date")
         )
-        if editable and not await _remove_keyboard(chat_id, message["message_id"]):
+        if message and editable and not await _remove_keyboard(chat_id, message["message_id"]):
             logger.debug("Second tap on a keyboard already removed: ignored")
             return
         data = query.get("data")
@@ -528,7 +529,7 @@ def parse_update(body: bytes) -> dict[str, Any] | None:
     return update if 0 <= update_id <= MAX_UPDATE_ID else None
 
 
-class TelegramInput(InputChannel):
+class TelegramInput(LengthLimited, InputChannel):
     """The webhook Telegram posts to: ``/webhooks/telegram/webhook``."""
 
     @classmethod

@@ -17,7 +17,7 @@ import logging
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, TypeGuard
 
 from rasa.core.channels.channel import UserMessage, decode_bearer_token
 from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import followups, push
+from bot.channels.limits import LengthLimited
 from bot.channels.telegram_render import command_payload
 from bot.config import REGIONS, settings
 from bot.i18n import texts
@@ -43,7 +44,7 @@ MAX_INVITE = 64
 MAX_HISTORY_EVENTS = 300
 
 
-def valid_session_id(value: Any) -> bool:
+def valid_session_id(value: Any) -> TypeGuard[str]:
     return isinstance(value, str) and SESSION_ID.fullmatch(value) is not None
 
 
@@ -99,7 +100,7 @@ def online(sio: AsyncServer, namespace: str | None, conversation_id: str) -> boo
         return False
 
 
-class WebChatInput(SocketIOInput):
+class WebChatInput(LengthLimited, SocketIOInput):
     @classmethod
     def name(cls) -> str:
         return CHANNEL

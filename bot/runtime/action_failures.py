@@ -29,11 +29,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.i18n import texts
+from bot.runtime.patching import Patches
 
 if TYPE_CHECKING:
     from rasa.core.channels.channel import OutputChannel
@@ -51,7 +51,6 @@ RETRY_DELAYS_S = (0.5, 1.0)
 # A proxy's answers when no replica took the request: safe to send again.
 RETRY_STATUSES = frozenset({502, 503, 504})
 SESSION_START = "action_session_start"
-_INSTALLED = "_werkmaatje_action_failures"
 
 RunAction = Callable[..., Awaitable[list["Event"]]]
 
@@ -208,7 +207,6 @@ def _wrap_run(original: RunAction) -> RunAction:
             logger.warning("Action server unavailable for '%s': %s", self.name(), error)
             return await unavailable_events(self.name(), output_channel, nlg, tracker, domain)
 
-    setattr(run, _INSTALLED, original)
     run.__doc__ = original.__doc__
     return run
 
@@ -217,39 +215,25 @@ def _wrap_expiry(original: Callable[[Any, DialogueStateTracker], bool]) -> Any:
     def has_session_expired(self: Any, tracker: DialogueStateTracker) -> bool:
         return bool(original(self, tracker)) or session_start_fell_back(tracker)
 
-    setattr(has_session_expired, _INSTALLED, original)
     return has_session_expired
 
 
-def install() -> bool:
-    """Patch Rasa's RemoteAction and MessageProcessor once; True when in place.
+PATCHES = Patches()
 
-    Does nothing (False) in a process that has not imported Rasa's core, so that
-    the web app and the action server, which import our channels' helpers, never
-    pay for loading Rasa.
+
+def install() -> None:
+    """Wrap Rasa's ``RemoteAction.run`` and ``MessageProcessor._has_session_expired``.
+
+    Patches, not subclasses: Rasa builds its RemoteAction and MessageProcessor itself
+    and offers no setting to hand it ours.
     """
-    if "rasa.core.processor" not in sys.modules:
-        return False
     from rasa.core.actions.action import RemoteAction
     from rasa.core.processor import MessageProcessor
 
-    if not hasattr(RemoteAction.run, _INSTALLED):
-        RemoteAction.run = _wrap_run(RemoteAction.run)  # type: ignore[method-assign]
-    if not hasattr(MessageProcessor._has_session_expired, _INSTALLED):
-        MessageProcessor._has_session_expired = _wrap_expiry(  # type: ignore[method-assign]
-            MessageProcessor._has_session_expired
-        )
-    return True
+    PATCHES.replace(RemoteAction, "run", _wrap_run)
+    PATCHES.replace(MessageProcessor, "_has_session_expired", _wrap_expiry)
 
 
 def uninstall() -> None:
-    """Put Rasa's own methods back (tests)."""
-    if "rasa.core.processor" not in sys.modules:
-        return
-    from rasa.core.actions.action import RemoteAction
-    from rasa.core.processor import MessageProcessor
-
-    for owner, name in ((RemoteAction, "run"), (MessageProcessor, "_has_session_expired")):
-        original = getattr(getattr(owner, name), _INSTALLED, None)
-        if original is not None:
-            setattr(owner, name, original)
+    """Put Rasa's own methods back."""
+    PATCHES.undo()

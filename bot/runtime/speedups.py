@@ -8,34 +8,46 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import os
-import sys
+import itertools
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from bot.runtime.patching import Patches
+
 if TYPE_CHECKING:
     from rasa.shared.core.events import Event
 
-_INSTALLED = "_werkmaatje_speedups"
+PATCHES = Patches()
 
 
-def install() -> bool:
-    """Patch once; True when in place. Like action_failures: only in the Rasa server."""
-    if "rasa.core.processor" not in sys.modules:
-        return False
+def install(cache_bytes: int) -> None:
+    """Patch Rasa's hot paths; ``cache_bytes`` 0 leaves the model outputs uncached.
+
+    Patches, not subclasses: each is a private method of a class Rasa builds itself.
+    """
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.agent import Agent
+    from rasa.shared.core.events import Event
+    from rasa.utils.tensorflow.models import RasaModel
 
-    if getattr(RemoteAction, _INSTALLED, False):
-        return True
-    _validate_action_results_with_one_validator()
-    _remember_event_types()
-    _remember_model_outputs()
-    setattr(RemoteAction, _INSTALLED, True)
-    return True
+    PATCHES.replace(RemoteAction, "_validate_action_result", _one_validator)
+    PATCHES.replace(Event, "resolve_by_type", _remember_event_types)
+    CACHE.resize(cache_bytes)
+    if cache_bytes > 0:
+        PATCHES.replace(
+            RasaModel, "_rasa_predict", lambda original: cached_predict(original, CACHE)
+        )
+        PATCHES.replace(Agent, "load_model", _clear_cache_on_load)
 
 
-def _validate_action_results_with_one_validator() -> None:
+def uninstall() -> None:
+    """Put Rasa's own methods back and forget every cached output."""
+    PATCHES.undo()
+    CACHE.clear()
+
+
+def _one_validator(_rasas: Any) -> Callable[[Any, dict[str, Any]], bool]:
     """Check the action server's answer against a validator built once.
 
     ``RemoteAction._validate_action_result`` calls ``jsonschema.validate``, which
@@ -63,18 +75,15 @@ def _validate_action_results_with_one_validator() -> None:
         )
         raise error
 
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    return validate_action_result
 
 
-def _remember_event_types() -> None:
+def _remember_event_types(original: Callable[..., type[Event] | None]) -> staticmethod[Any, Any]:
     """Look an event class up by its name once, not by walking all subclasses per event.
 
     Loading a tracker turns every stored event into an object; ``resolve_by_type``
     walked every subclass of ``Event`` for each one.
     """
-    from rasa.shared.core.events import Event
-
-    original = Event.resolve_by_type
     known: dict[str, type[Event]] = {}
 
     def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[Event] | None:
@@ -85,7 +94,7 @@ def _remember_event_types() -> None:
                 known[type_name] = found
         return found
 
-    Event.resolve_by_type = staticmethod(resolve_by_type)  # type: ignore[method-assign]
+    return staticmethod(resolve_by_type)
 
 
 class InferenceCache:
@@ -106,11 +115,24 @@ class InferenceCache:
         self.misses = 0
         self._entries: OrderedDict[bytes, tuple[Any, int]] = OrderedDict()
 
+    def resize(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every output: a model was loaded, the old one's are of no use."""
+        self._entries.clear()
+        self.used = 0
+
     @staticmethod
     def key(model: object, batch: tuple[Any, ...]) -> bytes | None:
-        """None when an input is not plain numbers (object arrays hold pointers)."""
+        """None when an input is not plain numbers (object arrays hold pointers).
+
+        The model counts by its own number (:func:`model_number`), never by ``id()``:
+        a model loaded after another was freed may get the freed one's id.
+        """
         digest = hashlib.blake2b(digest_size=20)
-        digest.update(id(model).to_bytes(8, "little"))
+        digest.update(model_number(model).to_bytes(8, "little"))
         for array in batch:
             if not hasattr(array, "tobytes") or array.dtype.hasobject:
                 return None
@@ -148,17 +170,32 @@ def _nbytes(value: Any) -> int:
     return 64
 
 
-# INFERENCE_CACHE_MB=0 turns the cache off (to measure without it).
-CACHE = InferenceCache(int(float(os.environ.get("INFERENCE_CACHE_MB", "32")) * 2**20))
+_MODEL_NUMBER = "_werkmaatje_model_number"
+_numbers = itertools.count(1)
 
 
-def _remember_model_outputs() -> None:
-    """Serve a repeated DIET or TED input batch from :data:`CACHE`."""
-    if CACHE.max_bytes <= 0:
-        return
-    from rasa.utils.tensorflow.models import RasaModel
+def model_number(model: object) -> int:
+    """A number of this model object's own, never given to another in this process."""
+    number = vars(model).get(_MODEL_NUMBER)
+    if number is None:
+        number = next(_numbers)
+        # Past Keras' own __setattr__, which would track the number as model state.
+        object.__setattr__(model, _MODEL_NUMBER, number)
+    return int(number)
 
-    RasaModel._rasa_predict = cached_predict(RasaModel._rasa_predict, CACHE)  # type: ignore[method-assign]
+
+# Sized by install() from INFERENCE_CACHE_MB (0 turns the cache off, to measure without it).
+CACHE = InferenceCache(0)
+
+
+def _clear_cache_on_load(original: Callable[..., None]) -> Callable[..., None]:
+    """``Agent.load_model`` that first forgets the outputs of the model it replaces."""
+
+    def load_model(agent: Any, *args: Any, **kwargs: Any) -> None:
+        CACHE.clear()
+        original(agent, *args, **kwargs)
+
+    return load_model
 
 
 def cached_predict(original: Callable[[Any, tuple[Any, ...]], Any], cache: InferenceCache) -> Any:

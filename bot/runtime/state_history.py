@@ -15,11 +15,11 @@ two on every prefix of real and generated conversations.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
+
+from bot.runtime.patching import Patches
 
 if TYPE_CHECKING:
     from rasa.shared.core.domain import Domain, State, SubState
@@ -27,11 +27,9 @@ if TYPE_CHECKING:
     from rasa.shared.core.trackers import DialogueStateTracker
 
 # Conversations (times option sets) whose progress is kept; each entry refers to
-# events its tracker holds anyway, plus their states. STATE_HISTORY_ENTRIES=0
-# turns the patch off (to measure without it).
-MAX_ENTRIES = int(os.environ.get("STATE_HISTORY_ENTRIES", "256"))
-
-_ORIGINAL = "_werkmaatje_original_states_for_tracker_history"
+# events its tracker holds anyway, plus their states. STATE_HISTORY_ENTRIES sets it
+# in the server (bot/config.py); 0 turns the patch off, to measure without it.
+MAX_ENTRIES = 256
 
 
 @dataclass
@@ -152,38 +150,39 @@ def _frozen(value: Any) -> Any:
 HISTORY = StateHistory()
 
 
-def install() -> bool:
-    """Route ``Domain.states_for_tracker_history`` through :data:`HISTORY` (the Rasa server)."""
-    if "rasa.core.processor" not in sys.modules:
-        return False
-    if HISTORY.max_entries <= 0:
-        return True
+PATCHES = Patches()
+
+
+def install(max_entries: int = MAX_ENTRIES) -> None:
+    """Route ``Domain.states_for_tracker_history`` through :data:`HISTORY`.
+
+    A patch: Rasa's policies call this method of the domain directly, with no
+    setting to hand them another history.
+    """
     from rasa.shared.core.domain import Domain
 
-    if hasattr(Domain, _ORIGINAL):
-        return True
-    setattr(Domain, _ORIGINAL, Domain.states_for_tracker_history)
+    HISTORY.max_entries = max_entries
+    if max_entries <= 0:
+        return
 
-    def states_for_tracker_history(
-        self: Domain,
-        tracker: DialogueStateTracker,
-        omit_unset_slots: bool = False,
-        ignore_rule_only_turns: bool = False,
-        rule_only_data: dict[str, Any] | None = None,
-    ) -> list[State]:
-        return HISTORY.states(
-            self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data
-        )
+    def keep_progress(_rasas: Any) -> Any:
+        def states_for_tracker_history(
+            self: Domain,
+            tracker: DialogueStateTracker,
+            omit_unset_slots: bool = False,
+            ignore_rule_only_turns: bool = False,
+            rule_only_data: dict[str, Any] | None = None,
+        ) -> list[State]:
+            return HISTORY.states(
+                self, tracker, omit_unset_slots, ignore_rule_only_turns, rule_only_data
+            )
 
-    Domain.states_for_tracker_history = states_for_tracker_history  # type: ignore[method-assign]
-    return True
+        return states_for_tracker_history
+
+    PATCHES.replace(Domain, "states_for_tracker_history", keep_progress)
 
 
 def uninstall() -> None:
-    from rasa.shared.core.domain import Domain
-
-    original = Domain.__dict__.get(_ORIGINAL)
-    if original is not None:
-        Domain.states_for_tracker_history = original  # type: ignore[method-assign]
-        delattr(Domain, _ORIGINAL)
+    """Put Rasa's own method back and forget every conversation's progress."""
+    PATCHES.undo()
     HISTORY.clear()

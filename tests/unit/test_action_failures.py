@@ -37,9 +37,11 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import runtime
+from bot.channels.limits import MAX_TEXT, refuse_too_long
+from bot.channels.rest import RestInput
 from bot.runtime import action_failures
 from bot.runtime.action_failures import MARK, friendly_text
-from bot.runtime.inputs import MAX_TEXT
+from bot.runtime.patching import SUPPORTED_RASA, RasaVersionError, check_rasa_version
 
 ROOT = Path(__file__).resolve().parents[2]
 FRIENDLY = "Dat lukt nu even niet. Probeer het zo opnieuw."
@@ -53,7 +55,7 @@ def domain() -> Domain:
 
 @pytest.fixture(autouse=True)
 def installed() -> Iterator[None]:
-    assert runtime.install()
+    runtime.install()
     yield
     runtime.uninstall()
 
@@ -141,17 +143,25 @@ def friendly_turn_end(events: list[Event], region: str | None = None) -> None:
     assert events[-1] == FollowupAction(ACTION_LISTEN_NAME)
 
 
-def test_install_is_idempotent_and_only_where_rasa_runs() -> None:
+def test_install_is_idempotent_and_removable() -> None:
     patched = RemoteAction.run
-    assert runtime.install() and runtime.install()
+    runtime.install()
+    runtime.install()
     assert RemoteAction.run is patched
-    original = patched._werkmaatje_action_failures  # type: ignore[attr-defined]
-    assert not hasattr(original, "_werkmaatje_action_failures")
-    action_failures.uninstall()
-    assert RemoteAction.run is original
-    assert not hasattr(MessageProcessor._has_session_expired, "_werkmaatje_action_failures")
+    original = action_failures.PATCHES.original(RemoteAction, "run")
+    assert original is not patched
+    expired = MessageProcessor._has_session_expired
     runtime.uninstall()
-    assert not hasattr(MessageProcessor.handle_message, "_werkmaatje_inputs")
+    assert RemoteAction.run is original
+    assert MessageProcessor._has_session_expired is not expired
+    assert not runtime.installed()
+
+
+def test_any_other_rasa_release_is_refused_loudly() -> None:
+    check_rasa_version(SUPPORTED_RASA)
+    for other in ("3.6.20", "3.6.22", "3.7.0", "3.10.0"):
+        with pytest.raises(RasaVersionError, match=f"rasa {other} is installed"):
+            check_rasa_version(other)
 
 
 def test_the_text_is_plain_dutch_in_both_regions() -> None:
@@ -273,20 +283,36 @@ def test_a_failed_session_start_falls_back_and_is_retried_next_message(domain: D
 
 def test_a_message_too_long_to_understand_is_refused_before_the_nlu() -> None:
     """The fuzz found it: 100 kB through DIET took the Rasa server past 20 GB."""
+    handled: list[UserMessage] = []
+
+    async def rasa_handles(message: UserMessage) -> None:
+        handled.append(message)
+
+    guarded = refuse_too_long(rasa_handles)
     output = CollectingOutputChannel()
-    no_processor = SimpleNamespace()  # Rasa's own handling would fail on it
     message = UserMessage("a" * (MAX_TEXT + 1), output, "unit-user", metadata={"region": "be"})
-    answer = asyncio.run(MessageProcessor.handle_message(no_processor, message))  # type: ignore[arg-type]
+    answer = asyncio.run(guarded(message))
     assert [m["text"] for m in answer] == [
         "Je bericht is te lang. Schrijf het korter, in een paar zinnen."
     ]
+    assert handled == []  # neither processed nor stored
     fits = UserMessage("a" * MAX_TEXT, CollectingOutputChannel(), "unit-user")
-    with pytest.raises(AttributeError):  # passed on to Rasa's own handle_message
-        asyncio.run(MessageProcessor.handle_message(no_processor, fits))  # type: ignore[arg-type]
+    asyncio.run(guarded(fits))
+    assert handled == [fits]
+
+
+def test_every_channel_of_ours_checks_the_length() -> None:
+    from bot.channels.limits import LengthLimited
+    from bot.channels.push import PushInput
+    from bot.channels.telegram import TelegramInput
+    from bot.channels.webchat import WebChatInput
+
+    for channel in (RestInput, TelegramInput, WebChatInput):
+        assert channel.__mro__[1] is LengthLimited, channel
+    assert not issubclass(PushInput, LengthLimited)  # users do not write on it
 
 
 def test_a_rest_body_that_is_no_json_object_is_a_400_not_a_500() -> None:
-    from rasa.core.channels.rest import RestInput
     from sanic.exceptions import InvalidUsage
 
     no_text = [{"sender": "sam", "message": m} for m in (None, 42, ["hoi"], {"text": "hoi"})]
@@ -296,3 +322,18 @@ def test_a_rest_body_that_is_no_json_object_is_a_400_not_a_500() -> None:
             asyncio.run(RestInput()._extract_sender(request))  # type: ignore[arg-type]
     request = SimpleNamespace(json={"sender": "sam", "message": "hoi"})
     assert asyncio.run(RestInput()._extract_sender(request)) == "sam"  # type: ignore[arg-type]
+
+
+def test_importing_our_channels_patches_nothing() -> None:
+    """The web app and the action server import channel helpers: Rasa stays Rasa there."""
+    import subprocess
+    import sys
+
+    check = (
+        "import bot.channels.rest, bot.channels.telegram, bot.channels.webchat, bot.channels.push\n"
+        "from rasa.core.actions.action import RemoteAction\n"
+        "from rasa.shared.core.domain import Domain\n"
+        "assert RemoteAction.run.__module__ == 'rasa.core.actions.action'\n"
+        "assert Domain.states_for_tracker_history.__module__ == 'rasa.shared.core.domain'\n"
+    )
+    subprocess.run([sys.executable, "-c", check], check=True, cwd=ROOT, timeout=120)

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import jsonschema
 import numpy as np
 import pytest
-import rasa.core.processor  # noqa: F401  (the patches install only where Rasa's core is loaded)
 from rasa.core.actions.action import RemoteAction
+from rasa.core.agent import Agent
 from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 
 from bot.runtime import speedups
-from bot.runtime.speedups import InferenceCache, cached_predict
+from bot.runtime.speedups import CACHE, InferenceCache, cached_predict, model_number
 
 VALID = [
     {"events": [], "responses": []},
@@ -30,8 +32,10 @@ INVALID = [
 
 
 @pytest.fixture(scope="module", autouse=True)
-def installed() -> None:
-    assert speedups.install()
+def installed() -> Iterator[None]:
+    speedups.install(2**20)
+    yield
+    speedups.uninstall()
 
 
 @pytest.mark.parametrize("answer", VALID)
@@ -141,3 +145,57 @@ def test_the_cache_keeps_to_its_size_dropping_the_least_recently_used() -> None:
     assert cache.get(bytes([0])) is None  # used early, then old again
     cache.put(b"big", {"scores": np.zeros(10_000)})  # bigger than 1/64 of the cache: not kept
     assert cache.get(b"big") is None
+
+
+class Swappable:
+    """A model whose answer says which load it came from (a model swapped in the server)."""
+
+    def __init__(self, load: int) -> None:
+        self.load = load
+
+    def predict(self, batch: tuple[Any, ...]) -> dict[str, Any]:
+        return {"scores": np.array([[float(self.load)]])}
+
+
+def test_a_model_loaded_after_another_never_gets_the_old_ones_outputs() -> None:
+    """CPython gives a new object the id of one just freed: ``id(model)`` is no key."""
+    cache = InferenceCache(max_bytes=2**20)
+    cached = cached_predict(lambda m, b: m.predict(b), cache)
+    batch = (np.array([1.0], dtype=np.float32),)
+    freed_ids, reused = set(), 0
+    for load in range(200):
+        model = Swappable(load)
+        reused += id(model) in freed_ids
+        assert cached(model, batch)["scores"][0, 0] == load
+        freed_ids.add(id(model))
+        del model
+    assert reused > 0  # the case that matters happened: a freed id was given out again
+    assert model_number(Swappable(0)) != model_number(Swappable(0))
+
+
+def test_loading_a_model_in_the_server_clears_the_cache() -> None:
+    CACHE.put(b"an old model's output", {"scores": np.zeros(2)})
+    assert CACHE.used > 0
+    loaded: list[str] = []
+    agent = SimpleNamespace()
+    original = speedups.PATCHES.original(Agent, "load_model")
+    assert original is not Agent.load_model  # in place while installed
+    speedups._clear_cache_on_load(lambda _agent, path: loaded.append(path))(agent, "new.tar.gz")
+    assert (
+        loaded == ["new.tar.gz"] and CACHE.used == 0 and CACHE.get(b"an old model's output") is None
+    )
+
+
+def test_every_patch_is_removed_again() -> None:
+    patched = {
+        (RemoteAction, "_validate_action_result"): RemoteAction._validate_action_result,
+        (Event, "resolve_by_type"): Event.resolve_by_type,
+        (Agent, "load_model"): Agent.load_model,
+    }
+    speedups.uninstall()
+    try:
+        for (owner, name), replacement in patched.items():
+            assert getattr(owner, name) is not replacement, name
+        assert Event.resolve_by_type("no_such_event", default=SlotSet) is SlotSet
+    finally:
+        speedups.install(2**20)

@@ -9,7 +9,6 @@ rewrites the history (reverts, rejected forms, follow-ups, restarts, new session
 
 from __future__ import annotations
 
-import importlib
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -208,11 +207,18 @@ def test_installed_in_rasa_and_removed_again(domain: Domain) -> None:
         "installed", list(random_events(random.Random(3), domain, 30)), domain.slots
     )
     expected = ORIGINAL(domain, tracker)
-    importlib.import_module("rasa.core.processor")  # install() acts in the Rasa server only
-    assert state_history.install()
+    state_history.install()
     try:
         assert Domain.states_for_tracker_history is not ORIGINAL
         assert tracker.past_states(domain) == expected
     finally:
         state_history.uninstall()
     assert Domain.states_for_tracker_history is ORIGINAL
+
+
+def test_zero_entries_leaves_rasas_method_in_place() -> None:
+    state_history.install(0)
+    try:
+        assert Domain.states_for_tracker_history is ORIGINAL
+    finally:
+        state_history.uninstall()
