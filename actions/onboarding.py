@@ -24,7 +24,7 @@ from bot.store.db import run_db
 
 def session_texts(tracker: Tracker) -> list[str]:
     """What the user typed in this session (button payloads are no words)."""
-    texts = []
+    texts: list[str] = []
     for event in tracker.events:
         if event.get("event") == "session_started":
             texts = []

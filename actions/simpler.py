@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -15,7 +15,9 @@ SIMPLE_SUFFIX = "_simple"
 
 def last_bot_message(tracker: Tracker) -> dict[str, Any] | None:
     """The most recent bot message of this session, skipping our own 'say it again'."""
-    for event in reversed(tracker.events):
+    # rasa_sdk is untyped: its events are the JSON dicts of Rasa's tracker.
+    events = cast("list[dict[str, Any]]", tracker.events)
+    for event in events[::-1]:
         if event.get("event") == "session_started":
             return None
         if event.get("event") != "bot":

@@ -59,6 +59,7 @@ def validate_action_call(call: Any) -> dict[str, Any]:
         raise InvalidCall("tracker missing")
     if not isinstance(tracker.get("sender_id"), str):
         raise InvalidCall("tracker.sender_id missing")
+    types: tuple[type, ...]
     for key, types in {
         "version": (str,),
         "sender_id": (str,),
@@ -130,7 +131,7 @@ def check_request(request: Request, token: str) -> HTTPResponse | None:
             return _error(INVALID, 400)
         if not deflated:
             # rasa-sdk's handler reads request.json: parsed once, here.
-            request.parsed_json = call
+            request.parsed_json = call  # type: ignore[assignment]  # sanic types it as None
     return None
 
 

@@ -55,7 +55,7 @@ def offered_intents() -> tuple[str, ...]:
     Intents only the overlays set (``distress``, ``menu``, ``other_language``...) are
     left out: an example for them would teach the classifier a class it must not have.
     """
-    trained = set()
+    trained: set[Any] = set()
     for path in sorted(review.NLU_DIR.glob("*.yml")):
         content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         trained.update(b.get("intent") for b in content.get("nlu") or [] if isinstance(b, dict))

@@ -41,8 +41,8 @@ def _turn(sender: str, text: str, timestamp: float | None, **extra: Any) -> Turn
 
 
 def _intent(event: dict[str, Any]) -> tuple[str | None, float | None]:
-    parse = event.get("parse_data") if isinstance(event.get("parse_data"), dict) else {}
-    intent = parse.get("intent") if isinstance(parse.get("intent"), dict) else {}
+    parse = found if isinstance(found := event.get("parse_data"), dict) else {}
+    intent = inner if isinstance(inner := parse.get("intent"), dict) else {}
     name = intent.get("name") if isinstance(intent.get("name"), str) else None
     confidence = intent.get("confidence")
     if isinstance(confidence, bool) or not isinstance(confidence, (int, float)):
@@ -61,7 +61,7 @@ def turns(events: list[dict[str, Any]]) -> list[Turn]:
         stamp = event.get("timestamp")
         timestamp = float(stamp) if isinstance(stamp, (int, float)) else None
         if kind == "user":
-            text = event.get("text").strip() if isinstance(event.get("text"), str) else ""
+            text = said.strip() if isinstance(said := event.get("text"), str) else ""
             if text.startswith("/"):
                 text = title_for(text, shown) or text
             intent, confidence = _intent(event)

@@ -51,7 +51,7 @@ DETAIL_NAMES = {
     "reasons": d_("waarom"),
     "next": d_("wil nu"),
 }
-VALUE_NAMES = {
+VALUE_NAMES: dict[Any, str] = {
     True: d_("ja"),
     False: d_("nee"),
     "agreed": d_("afgesproken"),

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from bot.config import CONTENT_DIR
 from bot.content import ID_SCHEMA as _ID
@@ -208,7 +208,15 @@ class Catalogue:
         return _find(self.options, id, "option")
 
 
-def _find(items: Iterable[Any], id: str, kind: str) -> Any:
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_Item = TypeVar("_Item", bound=_HasId)
+
+
+def _find(items: Iterable[_Item], id: str, kind: str) -> _Item:
     for item in items:
         if item.id == id:
             return item

@@ -119,7 +119,9 @@ def new_state(ctx: Context) -> State:
 
 def in_progress(state: State | None) -> bool:
     """Whether a journey was broken off before its end (so it can be resumed)."""
-    return bool(state) and state.get("outcome") is None and state.get("step") != "goal"
+    if not state:
+        return False
+    return state.get("outcome") is None and state.get("step") != "goal"
 
 
 def start(state: State | None, ctx: Context) -> tuple[State, list[Message]]:
@@ -450,6 +452,7 @@ def _ask_review_worked(state: State, ctx: Context) -> list[Message]:
 
 def _ask_review_why(state: State, ctx: Context) -> list[Message]:
     t = ctx.t
+    codes: tuple[str, ...]
     if (state.get("review") or {}).get("worked") == "yes":
         text = t.gettext("Wat hielp je daarbij? Kies een knop, of typ het zelf.")
         codes = HELPED

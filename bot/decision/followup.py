@@ -8,16 +8,17 @@ day, is followed up the next morning instead of minutes later.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 from bot.config import settings
-from bot.escalation.hours import coach_hours
+from bot.hours import coach_hours
 from bot.i18n import region_or_default
 
 MORNING = time(10, 0)
 MIN_GAP = timedelta(hours=2)
 
 
-def zone(region: str | None):  # noqa: ANN201 - a ZoneInfo
+def zone(region: str | None) -> ZoneInfo:
     return coach_hours()[region_or_default(region)].zone
 
 

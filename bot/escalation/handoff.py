@@ -86,7 +86,9 @@ async def send_reply(
     return await _post(client, "/webhooks/push/send", body)
 
 
-async def conversation_events(client: httpx.AsyncClient, conversation_id: str) -> list[dict]:
+async def conversation_events(
+    client: httpx.AsyncClient, conversation_id: str
+) -> list[dict[str, Any]]:
     """Every event of the conversation (all sessions), from Rasa's HTTP API."""
     path = f"/conversations/{quote(conversation_id, safe='')}/tracker"
     # Rasa's HTTP API takes its token as a query parameter (a Bearer header means JWT).

@@ -320,5 +320,5 @@ def suggestion_reply(text: str) -> str | None:
             " ".join(tokens[1:]), (("pick", CHOOSE_SELF),)
         ):
             return "pick"
-    said = understand.yes_no(text)  # "👍", "ja hoor", "neen"
-    return None if said is None else "yes" if said else "pick"
+    agreed = understand.yes_no(text)  # "👍", "ja hoor", "neen"
+    return None if agreed is None else "yes" if agreed else "pick"

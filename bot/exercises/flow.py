@@ -130,7 +130,9 @@ def _fresh_exercise(exercise_id: str | None, version: int) -> State:
 
 def in_progress(state: State | None) -> bool:
     """Whether an exercise was broken off halfway (so it can be resumed)."""
-    return bool(state) and state.get("step") in ("question", "resume")
+    if not state:
+        return False
+    return state.get("step") in ("question", "resume")
 
 
 def start(state: State | None, ctx: Context, text: str = "") -> tuple[State, list[Message]]:

@@ -1011,7 +1011,7 @@ def check_spec(spec: dict[str, Any]) -> str:
         raise ValueError(f"image spec must be a mapping, not {type(spec).__name__}")
     if "kind" not in spec:
         raise ValueError("image spec: missing required field 'kind'")
-    kind = spec["kind"]
+    kind: str = spec["kind"]
     if kind not in KINDS:
         raise ValueError(f"unknown image kind {kind!r}; known kinds: {', '.join(KINDS)}")
     fields = {**_COMMON, **SPEC_FIELDS[kind]}

@@ -22,10 +22,16 @@ Results = dict[str, dict[str, Any]]
 
 
 class AttemptLike(Protocol):
-    exercise_id: str
-    score: int
-    passed: bool
-    finished: bool
+    """Read-only, so frozen dataclasses (the stored attempts) fit too."""
+
+    @property
+    def exercise_id(self) -> str: ...
+    @property
+    def score(self) -> int: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def finished(self) -> bool: ...
 
 
 def next_level(level: int, score: int) -> int:

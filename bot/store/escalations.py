@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
@@ -103,6 +103,10 @@ class Escalation:
     transcript_deleted: bool = False
 
 
+@overload
+def aware(value: datetime) -> datetime: ...
+@overload
+def aware(value: None) -> None: ...
 def aware(value: datetime | None) -> datetime | None:
     """SQLite hands back naive datetimes; everything we store is UTC."""
     if value is not None and value.tzinfo is None:
@@ -281,7 +285,7 @@ def inbox(
     now = now or utcnow()
     query = _inbox_query().where(_scope(viewer), _status_filter(status, now))
     urgent_first = case((CoachRequest.priority == "urgent", 0), else_=1)
-    order = (urgent_first, CoachRequest.created_at)
+    order: tuple[Any, ...] = (urgent_first, CoachRequest.created_at)
     if status == "resolved":
         order = (CoachRequest.resolved_at.desc(),)
     with session_scope() as session:

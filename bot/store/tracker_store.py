@@ -44,6 +44,8 @@ T = TypeVar("T")
 
 
 class WerkmaatjeTrackerStore(SQLTrackerStore):
+    engine: Any  # set by Rasa's (untyped) SQLTrackerStore
+
     def __init__(self, domain: Any = None, event_broker: Any = None, **kwargs: Any) -> None:
         url = make_url(settings().database_url)
         kwargs.pop("host", None)  # the endpoint's url field; DATABASE_URL wins
