@@ -111,11 +111,24 @@ audit-lock: $(VENV)/.installed  ## re-resolve security/pip-audit.in (the auditor
 # Test tiers, cheapest first: a failing fast check stops the run early.
 # `unit` includes `rasa data validate` (tests/unit/test_data_validate.py) and needs no model.
 # `audit` needs PyPI's JSON API (docs/security.md#supply-chain-audit).
-test: system-test lint audit unit core-test e2e test-security test-postgres test-reliability test-production test-scaleout nlu-test
+# Training uses one core (one TensorFlow thread, for a model the same on every machine):
+# the checks that need no model run beside it on the second core, each one's output
+# printed in one piece when it ends (-Otarget). The tiers with servers then run one by
+# one: two at once would share two cores between four servers and their timeouts.
+FAST_CHECKS := lint audit unit
+SERVER_TIERS := core-test e2e test-security test-postgres test-reliability test-production test-scaleout nlu-test
 
+test: system-test
+	$(MAKE) --no-print-directory -j2 -Otarget $(FAST_CHECKS) train
+	$(MAKE) --no-print-directory $(SERVER_TIERS)
+
+# Style (ruff), types (mypy; strict for the feature packages) and layers that point one
+# way (import-linter); the settings of each are in pyproject.toml.
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check bot actions tests bench security
 	$(VENV)/bin/ruff format --check bot actions tests bench security
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 unit: $(VENV)/.installed $(SPACY_NL) $(MO)
 	$(VENV)/bin/pytest -q tests/unit

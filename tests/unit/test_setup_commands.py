@@ -34,7 +34,7 @@ def test_the_readme_names_the_two_commands() -> None:
 
 def test_make_test_and_setup_install_the_debian_packages_first() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "\ntest: system-test " in makefile
+    assert "\ntest: system-test\n" in makefile
     assert "\nsetup: system-run " in makefile
 
 
@@ -50,3 +50,43 @@ def test_without_root_a_missing_package_stops_with_the_command_to_run(tmp_path: 
     assert "sudo apt-get install -y" in result.stderr
     for package in ("redis-server", "postgresql"):  # nginx is also found at /usr/sbin
         assert package in result.stderr
+
+
+def _make_variable(makefile: str, name: str) -> list[str]:
+    line = next(line for line in makefile.splitlines() if line.startswith(f"{name} :="))
+    return line.split(":=", 1)[1].split()
+
+
+def _recipe(makefile: str, target: str) -> str:
+    block = makefile.split(f"\n{target}:", 1)[1]
+    lines = block.splitlines()[1:]
+    return "\n".join(
+        line
+        for line in lines[
+            : next((i for i, line in enumerate(lines) if not line.startswith("\t")), len(lines))
+        ]
+    )
+
+
+def test_make_test_runs_every_test_folder() -> None:
+    """Running checks side by side must not drop one: each folder of tests has its tier."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    tiers = _make_variable(makefile, "FAST_CHECKS") + _make_variable(makefile, "SERVER_TIERS")
+    recipe = _recipe(makefile, "test")
+    assert "$(FAST_CHECKS) train" in recipe and "$(SERVER_TIERS)" in recipe
+    run = "\n".join(_recipe(makefile, tier) for tier in tiers)
+    scripts = "\n".join(
+        (ROOT / word).read_text(encoding="utf-8")
+        for word in run.split()
+        if word.startswith("tests/") and word.endswith(".sh")
+    )
+    folders = {
+        p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and any(p.glob("test_*.py"))
+    }
+    ran = {name for name in folders if f"tests/{name}" in run + scripts}
+    # Two folders are not tiers of their own: the people conversations are played by the
+    # e2e tier; the 5-fold cross-validation trains five models (make nlu-cv).
+    assert folders - ran <= {"conversations", "nlu_cv"}
+    assert {"mypy", "lint-imports", "ruff"} <= set(
+        _recipe(makefile, "lint").replace("/", " ").split()
+    )
