@@ -3,7 +3,7 @@
 Rasa 3.6's ``SocketIOInput`` calls the coroutine ``sio.enter_room`` without
 ``await``. With python-socketio >= 5.10 the socket then never joins the room
 named after the session id, so with ``session_persistence`` no bot message ever
-reaches the browser (upstream issue #13027). ``WebChatInput.blueprint`` is a
+reaches the browser (RasaHQ/rasa#13027 on GitHub). ``WebChatInput.blueprint`` is a
 fixed copy that also checks what a browser may send.
 
 The protocol stays that of Rasa's socket.io channel and the community widget
