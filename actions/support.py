@@ -10,7 +10,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.common import channel_of, region_of, response_name, session_intents
-from bot.escalation import hours, summary, triggers
+from bot import hours
+from bot.escalation import summary, triggers
 from bot.escalation.regional_help import problem_help, referrals
 from bot.i18n import texts
 from bot.privacy import notices

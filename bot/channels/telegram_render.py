@@ -14,6 +14,9 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 
+# Re-exported for the channel; it lives in a leaf so the store can read it too.
+from bot.telegram_ids import chat_id_of as chat_id_of
+
 logger = logging.getLogger(__name__)
 
 # Telegram sends our secret back in this header with every webhook call.
@@ -236,30 +239,6 @@ def callback_text(data: str, message: dict[str, Any] | None) -> str:
     if data.startswith("/") and data in callback_datas(message):
         return data
     return strip_slashes(data)
-
-
-def chat_id_of(update: dict[str, Any]) -> int | None:
-    """The chat an update belongs to (for per-chat ordering and replies)."""
-    for key in ("message", "edited_message", "my_chat_member"):
-        item = update.get(key)
-        if isinstance(item, dict):
-            return _id_of(item.get("chat"))
-    query = update.get("callback_query")
-    if isinstance(query, dict):
-        message = query.get("message")
-        if isinstance(message, dict) and isinstance(message.get("chat"), dict):
-            return _int(message["chat"].get("id"))
-        return _id_of(query.get("from"))  # private chat id == user id
-    return None
-
-
-def _id_of(item: Any) -> int | None:
-    """The id of a chat or user object; None for anything else (a malformed update)."""
-    return _int(item.get("id")) if isinstance(item, dict) else None
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def is_non_text(message: dict[str, Any]) -> bool:

@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from bot import hours
 from bot.coach import live
 from bot.coach.auth import login_required
 from bot.coach.render import json_answer, locale_of, page
@@ -22,7 +23,6 @@ from bot.coach.texts import (
     translations,
 )
 from bot.coach.words import channel_name, display_name, region_name
-from bot.escalation import hours
 from bot.store import escalations
 from bot.store.db import run_db
 from bot.store.escalations import InboxItem, Viewer
@@ -54,7 +54,7 @@ def load_items(viewer: Viewer, tab: str) -> list[InboxItem]:
 
 def waiting_against_target(item: InboxItem, now: datetime, locale: str) -> dict[str, Any]:
     """Coach time a waiting user has waited, against the target; nights and weekends
-    do not count (bot.escalation.hours)."""
+    do not count (bot.hours)."""
     if item.status != "waiting":
         return {"target_text": "", "over_target": False}
     target, gettext = response_target(), translations(locale).gettext

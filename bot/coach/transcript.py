@@ -1,6 +1,6 @@
 """A conversation as a coach reads it: every turn in the order it happened.
 
-Unlike the widget's history (:func:`bot.web.transcript.chat_messages`), the coach
+Unlike the widget's history (:func:`bot.transcript.chat_messages`), the coach
 also sees what the bot understood (intent and confidence) and when a coach took
 over or handed back. Pure: events in, turns out, so it is easy to test.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict
 
-from bot.web.transcript import ChatMessage, bot_messages, title_for
+from bot.transcript import ChatMessage, bot_messages, title_for
 
 
 class Turn(TypedDict):

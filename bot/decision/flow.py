@@ -29,7 +29,7 @@ from bot.decision.dates import parse_date
 from bot.decision.matching import PAGE_SIZE, page, rank
 from bot.dialogue import Answer, Button, Message
 from bot.i18n import N_, format_day
-from bot.privacy.masking import mask
+from bot.text.masking import mask
 
 State = dict[str, Any]
 MAX_FREE_TEXT = 200

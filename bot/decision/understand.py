@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+
+# Re-exported: callers read ``understand.normalise`` as part of this module's vocabulary.
+from bot.text.normalise import normalise as normalise
 
 
 def _words_of(words: str) -> frozenset[str]:
@@ -150,18 +152,6 @@ _NO_WORDS = frozenset({"nee", "neen", "nein", "nope", "nah", "no", "niet"})
 _YES_WORDS = frozenset(phrase for phrase in YES if " " not in phrase)
 YES_EMOJI: tuple[str, ...] = ("👍", "👌", "✅", "✔", "🙂", "😊")
 NO_EMOJI: tuple[str, ...] = ("👎", "❌", "🙅")
-
-
-def normalise(text: str) -> str:
-    """Lowercase letters and digits only, accents stripped: "Oké, ik wíl!" -> "oke ik wil".
-
-    Apostrophes vanish without a space, so "m'n" and "collega's" read as "mn" and "collegas",
-    the way people also type them.
-    """
-    text = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"['’‘`´]", "", text)
-    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
 def _words(text: str) -> list[str]:

@@ -8,7 +8,6 @@ recall, and works the same in every form and flow. The patterns are data
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ import jsonschema
 import yaml
 
 from bot.config import CONTENT_DIR
+from bot.text.normalise import normalise_for_patterns
 
 PATTERNS_FILE = CONTENT_DIR / "crisis_patterns.yml"
 
@@ -46,10 +46,6 @@ SCHEMA = {
 # direct, gentle question together with the line (GUIDE §5: do not over-refer).
 Level = Literal["crisis", "distress"]
 
-_REPEATS = re.compile(r"(\w)\1{2,}")
-_SPACES = re.compile(r"\s+")
-_PUNCTUATION = re.compile(r"[^\w\s'-]")
-
 
 @dataclass(frozen=True)
 class SafetyNet:
@@ -59,7 +55,7 @@ class SafetyNet:
     distress: tuple[re.Pattern[str], ...]
 
     def _spelled(self, text: str) -> str:
-        cleaned = f" {normalise(text)} "
+        cleaned = f" {normalise_for_patterns(text)} "
         for pattern, replacement in self.spelling:
             cleaned = pattern.sub(replacement, cleaned)
         return cleaned
@@ -91,14 +87,6 @@ class SafetyNet:
 
 def _first(patterns: tuple[re.Pattern[str], ...], text: str) -> str | None:
     return next((p.pattern for p in patterns if p.search(text)), None)
-
-
-def normalise(text: str) -> str:
-    """Lower case, no accents, no letter runs ("dooood"), single spaces."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = _PUNCTUATION.sub(" ", plain.replace("’", "'"))
-    return _SPACES.sub(" ", _REPEATS.sub(r"\1\1", plain)).strip()
 
 
 def load(path: Path = PATTERNS_FILE) -> SafetyNet:

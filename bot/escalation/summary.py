@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.privacy.masking import mask
+from bot.text.masking import mask
 
 LAST_MESSAGES = 3
 MAX_MESSAGE_CHARS = 200

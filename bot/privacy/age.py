@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bot.config import CONTENT_DIR
 from bot.content import read_yaml
-from bot.escalation.crisis import normalise
+from bot.text.normalise import normalise_for_patterns
 
 CONSENT_AGE = {"nl_NL": 16, "nl_BE": 13}
 ADULT = 18
@@ -86,7 +86,7 @@ def _plausible(age: int) -> int | None:
 
 def stated_age(text: str) -> int | None:
     """The age the user says they are, or None ("ik ben 15 minuten te laat" is none)."""
-    cleaned = normalise(text)
+    cleaned = normalise_for_patterns(text)
     for pattern in _STATEMENTS:
         for match in pattern.finditer(cleaned):
             rest = cleaned[match.end() :].split()
@@ -105,7 +105,7 @@ class YouthSignals:
 
     def match(self, text: str) -> str | None:
         """The cue that fired, or None; phrases adults use too are removed first."""
-        cleaned = f" {normalise(text)} "
+        cleaned = f" {normalise_for_patterns(text)} "
         for pattern in self.ignore:
             cleaned = pattern.sub(" ", cleaned)
         for pattern in self.cues:
@@ -156,7 +156,7 @@ def age_group_of(text: str) -> str | None:
     """The age group in an answer to the age question: a button, or typed words."""
     if text in AGE_GROUPS:
         return text
-    cleaned = normalise(text)
+    cleaned = normalise_for_patterns(text)
     age = stated_age(text)
     if age is None and (bare := _BARE_NUMBER.match(cleaned)):
         age = _plausible(_value(bare.group(1)))

@@ -8,7 +8,7 @@ unclear is no answer, and the question is asked again: consent is never guessed.
 
 from __future__ import annotations
 
-from bot.decision.understand import normalise
+from bot.text.normalise import normalise
 
 YES_WORDS = frozenset(
     {"ja", "jaa", "jawel", "jazeker", "oke", "ok", "okay", "okee", "prima", "akkoord", "yes",

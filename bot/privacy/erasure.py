@@ -16,10 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, inspect, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from bot.channels.telegram_render import chat_id_of
 from bot.privacy.export import audit_targets, conversation_ids
 from bot.store.db import session_scope
 from bot.store.jobseekers import forget_progress
@@ -33,21 +32,15 @@ from bot.store.models import (
     TelegramUpdate,
 )
 from bot.store.pseudonym import pseudonym
-from bot.store.rasa_events import EVENTS
+from bot.store.rasa_events import delete_events
 from bot.store.review import forget_jobseeker as forget_review_labels
+from bot.telegram_ids import chat_id_of
 
 AUDIT_ACTION = "erasure"
 
 
 def _delete(session: Session, statement: Any) -> int:
     return int(session.execute(statement).rowcount or 0)
-
-
-def delete_events(session: Session, conversations: list[str]) -> int:
-    """Rasa's tracker rows of these conversations (none before Rasa ever ran)."""
-    if not conversations or not inspect(session.connection()).has_table("events"):
-        return 0
-    return _delete(session, delete(EVENTS).where(EVENTS.c.sender_id.in_(conversations)))
 
 
 def _forget_telegram(session: Session, conversations: list[str]) -> tuple[int, int]:

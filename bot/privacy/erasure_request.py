@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.decision.understand import normalise
+from bot.text.normalise import normalise
 
 # Verbs and nouns that themselves say "delete" (their inflections by prefix).
 _DELETE = re.compile(

@@ -21,8 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot import hours
 from bot.config import DEFAULT_REGION
-from bot.escalation import hours
 from bot.store.db import engine, session_scope
 from bot.store.escalations import aware
 from bot.store.models import (
@@ -45,7 +45,7 @@ class FirstReply:
     """An escalation's first coach reply: counted in the week the escalation was opened."""
 
     opened: datetime
-    waited: timedelta  # coach time (bot.escalation.hours), nights and weekends not counted
+    waited: timedelta  # coach time (bot.hours), nights and weekends not counted
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import select, update
 
 from bot.config import DEFAULT_REGION
-from bot.privacy.masking import mask_free_text
 from bot.store.db import session_scope
 from bot.store.jobseekers import consenting
 from bot.store.models import ChannelIdentity, Decision, JobSeeker, utcnow
 from bot.store.pseudonym import pseudonym
+from bot.text.masking import mask_free_text
 
 OPEN = ("agreed", "later", "talk_to_coach")
 STATUS_OF_OUTCOME = {"agreed": "agreed", "later": "later", "coach": "talk_to_coach"}

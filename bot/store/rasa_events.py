@@ -13,12 +13,25 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, Text, column, func, select, table, text
+from sqlalchemy import (
+    Float,
+    Integer,
+    String,
+    Text,
+    column,
+    delete,
+    func,
+    inspect,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.engine import Row
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
-from bot.privacy.masking import mask
 from bot.store.db import engine
+from bot.text.masking import mask
 
 # How much of a user's last message an inbox row shows.
 MAX_PREVIEW = 140
@@ -34,6 +47,19 @@ EVENTS = table(
     column("action_name", String),
     column("data", Text),
 )
+
+
+def delete_events(session: Session, conversations: list[str]) -> int:
+    """Delete Rasa's tracker rows of these conversations (none before Rasa ever ran).
+
+    Here, not in the erasure, because the tracker store needs it too and the store
+    never imports the features above it.
+    """
+    if not conversations or not inspect(session.connection()).has_table("events"):
+        return 0
+    return int(
+        session.execute(delete(EVENTS).where(EVENTS.c.sender_id.in_(conversations))).rowcount or 0
+    )
 
 
 def query_rows(query: str, params: dict[str, object]) -> list[Row]:

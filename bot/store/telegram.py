@@ -20,11 +20,11 @@ from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.channels.telegram_render import chat_id_of
-from bot.privacy.masking import mask
 from bot.store.db import session_scope
 from bot.store.models import TelegramChat, TelegramUpdate, utcnow
 from bot.store.pseudonym import pseudonym
+from bot.telegram_ids import chat_id_of
+from bot.text.masking import mask
 
 # Telegram keeps an undelivered update for 24 hours; twice that is enough to
 # recognise a redelivery, and short enough to keep the table small.

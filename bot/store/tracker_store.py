@@ -31,9 +31,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import sessionmaker
 
 from bot.config import settings
-from bot.privacy.events import mask_event
 from bot.store.backoff import Backoff
 from bot.store.db import RECONNECT_SECONDS, pooled_engine
+from bot.store.rasa_events import delete_events
+from bot.text.events import mask_event
 
 ERASURE_ACTION = "action_erase_data"
 # What the action says once the erasure is committed; an action that failed says nothing.
@@ -123,8 +124,6 @@ class WerkmaatjeTrackerStore(SQLTrackerStore):
         """
         if not erasure_done(tracker):
             return False
-        from bot.privacy.erasure import delete_events  # imports Telegram rendering
-
         with self.session_scope() as session:
             delete_events(session, [tracker.sender_id])
             session.commit()

@@ -16,7 +16,7 @@ from starlette.templating import Jinja2Templates
 
 from bot.config import settings
 from bot.regions import parse_region
-from bot.web.transcript import chat_messages
+from bot.transcript import chat_messages
 
 logger = logging.getLogger(__name__)
 

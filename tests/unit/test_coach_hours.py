@@ -8,7 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bot.escalation import hours
+from bot import hours
 
 UTC = timezone.utc
 

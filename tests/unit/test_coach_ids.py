@@ -8,7 +8,7 @@ import re
 import pytest
 
 from bot.coach.ids import MAX_ID, decimal_up_to, parse_id
-from bot.privacy.masking import contains_identifier
+from bot.text.masking import contains_identifier
 
 
 @pytest.mark.parametrize("limit", [1, 9, 10, 19, 20, 99, 100, 205, 1000, MAX_ID, 2**63 - 1])

@@ -28,9 +28,9 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import text
 
-from bot.privacy.events import mask_event
 from bot.store.db import session_scope
 from bot.store.tracker_store import WerkmaatjeTrackerStore
+from bot.text.events import mask_event
 
 ROOT = Path(__file__).resolve().parents[2]
 PHONE, EMAIL, IBAN = "06-12345678", "jan.jansen@example.nl", "NL91 ABNA 0417 1643 00"

@@ -18,8 +18,8 @@ from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 from starlette.testclient import TestClient
 
 from bot.channels import push, telegram_render
+from bot.transcript import chat_messages
 from bot.web.app import create_app
-from bot.web.transcript import chat_messages
 from tests.unit.coach_helpers import (
     FakeRasa,
     login,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.privacy.masking import be_national_valid, bsn_valid, iban_valid, mask, phone_like
+from bot.text.masking import be_national_valid, bsn_valid, iban_valid, mask, phone_like
 
 MASKED = [
     # e-mail

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from bot.config import CONTENT_DIR
-from bot.privacy.masking import mask, mask_free_text
-from bot.privacy.names import (
+from bot.text.masking import mask, mask_free_text
+from bot.text.names import (
     NAME_TAG,
     NAMES_FILE,
     NamesFileError,

@@ -14,11 +14,11 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import delete
 
-from bot.privacy import masking
 from bot.store import decisions, jobseekers
 from bot.store.db import session_scope
 from bot.store.models import Decision
 from bot.store.pseudonym import pseudonym
+from bot.text import masking
 from tests.privacy_data import leftovers
 
 pytestmark = pytest.mark.postgres

@@ -13,7 +13,6 @@ from bot.channels.telegram_render import (
     MAX_TEXT,
     Inbound,
     callback_text,
-    chat_id_of,
     fit_callback_data,
     is_non_text,
     keyboard,
@@ -23,6 +22,7 @@ from bot.channels.telegram_render import (
     split_text,
     utf16_len,
 )
+from bot.telegram_ids import chat_id_of
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,8 +12,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from bot.config import settings
+from bot.transcript import chat_messages
 from bot.web.app import content_security_policy, create_app
-from bot.web.transcript import chat_messages
 from bot.web.widget import SESSION_HEADER, page_region, socket_target
 
 STATIC = Path(__file__).resolve().parents[2] / "bot" / "web" / "static"

@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from bot.channels.webchat import WebChatOutput
-from bot.web.transcript import chat_messages
+from bot.transcript import chat_messages
 
 
 class RecordingServer:

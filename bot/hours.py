@@ -2,6 +2,7 @@
 
 The assistant must say honestly when a person will answer. Hours are data
 (data/content/coach_hours.yml), per region, checked against a schema.
+A helper below the store: the caseload counts waiting time in coach hours.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Turn Rasa tracker events into the few fields a chat view needs.
 
-Kept apart from the routes and free of Rasa imports: the coach dashboard will
-show conversations too.
+A pure helper below both chat views: the widget's history (``bot.web``) and the
+coach's transcript (``bot.coach.transcript``) read conversations the same way, and
+neither of the two has to import the other for it. Free of Rasa imports.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.privacy.masking import mask
+from bot.text.masking import mask
 
 # Keys whose values are names, ids or numbers that Rasa and our code rely on.
 STRUCTURAL = frozenset(

@@ -17,7 +17,7 @@ Every pattern is bounded or anchored at the start of a run, so long runs of
 digits, spaces and dots cannot make the regular expressions backtrack badly.
 
 Names are another matter: :func:`mask_free_text` also masks the names of third
-parties (bot/privacy/names.py), for the free text of records kept as long as the
+parties (bot/text/names.py), for the free text of records kept as long as the
 user consents (the decision journey). :func:`mask` itself does not: the
 conversation is what a coach reads to help, a name there ("mijn begeleider Ahmed")
 is often what the coach needs, it goes after the retention period, and a name rule
@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bot.privacy.names import mask_names
+from bot.text.names import mask_names
 
 PHONE_TAG = "[telefoon]"
 EMAIL_TAG = "[e-mail]"
