@@ -21,7 +21,6 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.config import DEFAULT_REGION
-from bot.privacy.masking import contains_identifier, mask
 from bot.store.db import session_scope
 from bot.store.jobseekers import row_for
 from bot.store.models import (
@@ -36,6 +35,7 @@ from bot.store.models import (
 )
 from bot.store.pseudonym import pseudonym
 from bot.store.rasa_events import latest_user_messages
+from bot.text.masking import contains_identifier, mask
 
 OPEN = ("waiting", "with_coach", "snoozed")
 STATUSES = (*OPEN, "resolved")
