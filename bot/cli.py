@@ -16,8 +16,17 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.config import CONTENT_DIR, PROJECT_ROOT, VAR_DIR, private_dir, private_file, settings
-from bot.services import LAUNCH, MODEL, action_server, all_services, running, service_env
+from bot.config import (
+    CONTENT_DIR,
+    PROJECT_ROOT,
+    VAR_DIR,
+    SettingsError,
+    private_dir,
+    private_file,
+    production_settings,
+    settings,
+)
+from bot.services import LAUNCH, action_server, all_services, running, service_env
 
 if TYPE_CHECKING:
     from bot.decision.catalogue import Catalogue
@@ -173,7 +182,7 @@ def add_retention_command(commands: argparse._SubParsersAction) -> None:
 
 def shell() -> int:
     with running([action_server()]):
-        command = [*LAUNCH, "rasa", "shell", "--model", str(MODEL)]
+        command = [*LAUNCH, "rasa", "shell", "--model", str(settings().model)]
         return subprocess.call([*command, "--endpoints", "endpoints.yml"], env=service_env())
 
 
@@ -192,8 +201,9 @@ def telegram(args: argparse.Namespace) -> int:
 
 def read_password(from_stdin: bool) -> str:
     """From ``COACH_PASSWORD``, stdin or a prompt: never an argument (shell history, ps)."""
-    if os.environ.get("COACH_PASSWORD"):
-        return os.environ["COACH_PASSWORD"]
+    password = settings().coach_password
+    if password:
+        return password
     if from_stdin:
         return sys.stdin.readline().rstrip("\n")
     first = getpass.getpass("Password (12 characters or more): ")
@@ -407,6 +417,18 @@ def main(argv: list[str] | None = None) -> int:
     add_account_commands(commands)
     add_retention_command(commands)
     args = parser.parse_args(argv)
+    try:
+        # Checked before anything starts: a wrong value is one line, not a traceback later.
+        settings()
+        if args.command == "prod":
+            production_settings()
+        return dispatch(args)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+def dispatch(args: argparse.Namespace) -> int:
     if args.command == "retention":
         return retention(args)
     if args.command == "content":

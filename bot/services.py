@@ -19,8 +19,17 @@ LOG_DIR = VAR_DIR / "logs"
 # Rasa and the action server start through bot.launch: secrets stay off their
 # command lines (ps), and they listen on BIND_HOST (loopback unless set).
 LAUNCH = [sys.executable, "-m", "bot.launch"]
-# WERKMAATJE_MODEL: another trained model, e.g. a test run of a work in progress.
-MODEL = Path(os.environ.get("WERKMAATJE_MODEL", PROJECT_ROOT / "models" / "werkmaatje.tar.gz"))
+
+
+def __getattr__(name: str) -> Path:
+    """``MODEL``: the trained model (WERKMAATJE_MODEL), read when asked for.
+
+    Not a constant computed at import: a wrong setting elsewhere would then stop the
+    import with a traceback before the CLI can say what is wrong.
+    """
+    if name == "MODEL":
+        return settings().model
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass
@@ -85,7 +94,7 @@ def action_server(port: int | None = None, name: str = "actions") -> Service:
 
 
 def rasa_server(
-    model: Path = MODEL,
+    model: Path | None = None,
     endpoints: Path = PROJECT_ROOT / "endpoints.yml",
     port: int | None = None,
     name: str = "rasa",
@@ -95,6 +104,7 @@ def rasa_server(
     The launcher adds the API token and the interface (not on the command line).
     """
     config = settings()
+    model = model or config.model
     port = port or config.rasa_port
     return Service(
         name,

@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import hmac
-import os
 from collections.abc import Awaitable, Callable
 from functools import wraps
 from urllib.parse import quote, urlsplit
@@ -24,6 +23,7 @@ from urllib.parse import quote, urlsplit
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 
+from bot.config import settings
 from bot.store import coaches
 from bot.store.coaches import CoachData
 from bot.store.db import run_db
@@ -53,7 +53,7 @@ def local_path(value: str | None, default: str = "/coach/") -> str:
 
 def secure_cookies(request: Request) -> bool:
     """https (behind a proxy: its X-Forwarded-Proto), or forced by ``COACH_SECURE_COOKIES=1``."""
-    return request.url.scheme == "https" or os.environ.get("COACH_SECURE_COOKIES") == "1"
+    return request.url.scheme == "https" or settings().coach_secure_cookies
 
 
 def cookie_name(request: Request, name: str) -> str:

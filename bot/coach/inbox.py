@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,6 +22,7 @@ from bot.coach.texts import (
     translations,
 )
 from bot.coach.words import channel_name, display_name, region_name
+from bot.config import settings
 from bot.store import escalations
 from bot.store.db import run_db
 from bot.store.escalations import InboxItem, Viewer
@@ -38,7 +38,7 @@ def response_target() -> timedelta:
 
     ``COACH_RESPONSE_TARGET_HOURS``, default 4: half a working day.
     """
-    return timedelta(hours=float(os.environ.get("COACH_RESPONSE_TARGET_HOURS", "4")))
+    return timedelta(hours=settings().coach_response_target_hours)
 
 
 def tab_of(request: Request) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 import jinja2
 import yaml
 
-from bot.config import PROJECT_ROOT, VAR_DIR, _secret, private_file
+from bot.config import PROJECT_ROOT, private_file, production_settings
 from bot.services import (
     VENV_BIN,
     Service,
@@ -64,18 +64,9 @@ class MissingBinary(RuntimeError):
     """A Debian package the profile needs is not installed."""
 
 
-def _ports(value: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in value.split(",") if part.strip())
-
-
-def _newest_pg_bin() -> Path:
-    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name))
-    return versions[-1] if versions else Path("/usr/lib/postgresql/15/bin")
-
-
 @dataclass(frozen=True)
 class ProdConfig:
-    """Ports and paths, each from an environment variable (defaults for one laptop)."""
+    """Ports and paths of one profile: ``PROD_*`` (bot.config), or a test's own."""
 
     dir: Path
     host: str  # the name browsers and users use in URLs
@@ -91,24 +82,28 @@ class ProdConfig:
     pg_bin: Path
     # The REST channel trusts any sender id: off on the public port unless asked for.
     public_rest: bool = False
+    # Origins whose pages may open the chat socket; None: the profile's own web addresses.
+    webchat_origins: tuple[str, ...] | None = None
 
     @classmethod
     def from_env(cls) -> ProdConfig:
-        env = os.environ.get
+        """The profile the environment describes (checked: ``SettingsError`` if wrong)."""
+        prod = production_settings()
         return cls(
-            dir=Path(env("PROD_DIR", str(VAR_DIR / "prod"))).resolve(),
-            host=env("PROD_HOST", "localhost"),
-            public_port=int(env("PROD_PORT", "28000")),
-            web_public_port=int(env("PROD_WEB_PORT", "28080")),
-            api_port=int(env("PROD_API_PORT", "25000")),
-            actions_port=int(env("PROD_ACTIONS_PORT", "25050")),
-            rasa_ports=_ports(env("PROD_RASA_PORTS", "25005,25006")),
-            action_ports=_ports(env("PROD_ACTION_PORTS", "25055,25056")),
-            web_port=int(env("PROD_WEB_INTERNAL_PORT", "25080")),
-            pg_port=int(env("PROD_PG_PORT", "25432")),
-            redis_port=int(env("PROD_REDIS_PORT", "26379")),
-            pg_bin=Path(env("PROD_PG_BIN", str(_newest_pg_bin()))),
-            public_rest=env("PROD_PUBLIC_REST", "0") == "1",
+            dir=prod.dir.resolve(),
+            host=prod.host,
+            public_port=prod.public_port,
+            web_public_port=prod.web_public_port,
+            api_port=prod.api_port,
+            actions_port=prod.actions_port,
+            rasa_ports=prod.rasa_ports,
+            action_ports=prod.action_ports,
+            web_port=prod.web_port,
+            pg_port=prod.pg_port,
+            redis_port=prod.redis_port,
+            pg_bin=prod.pg_bin,
+            public_rest=prod.public_rest,
+            webchat_origins=prod.webchat_origins,
         )
 
     @property
@@ -168,8 +163,9 @@ class Profile:
         self.pg_data = c.dir / "pg"
         self.endpoints = c.dir / "endpoints.yml"
         self.nginx_conf = c.dir / "nginx.conf"
-        self.db_password = _secret("PROD_DB_PASSWORD")
-        self.pg_password = _secret("PROD_PG_SUPERUSER_PASSWORD")
+        passwords = production_settings()
+        self.db_password = passwords.db_password
+        self.pg_password = passwords.pg_superuser_password
         self.database_url = (
             f"postgresql://{DB_ROLE}:{self.db_password}@127.0.0.1:{c.pg_port}/{DB_NAME}"
         )
@@ -216,7 +212,7 @@ class Profile:
             "RASA_PORT": str(c.api_port),
             "PUBLIC_RASA_URL": c.public_url,
             "PUBLIC_WEB_URL": c.web_url,
-            "WEBCHAT_ORIGINS": os.environ.get("WEBCHAT_ORIGINS", ",".join(sorted(web_origins))),
+            "WEBCHAT_ORIGINS": ",".join(c.webchat_origins or sorted(web_origins)),
         }
 
     # ---- files ----

@@ -11,7 +11,6 @@ The audit log records who looked at or did what, never message text.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, select
 from zxcvbn import zxcvbn
 
+from bot.config import settings
 from bot.store.db import session_scope
 from bot.store.escalations import aware
 from bot.store.models import AuditEntry, Coach, CoachSession, Team, utcnow
@@ -40,7 +40,7 @@ PASSWORD_CHECKED = 100
 # Idle timeout: the session is extended while it is used...
 SESSION_LIFETIME = timedelta(hours=8)
 # ...but never beyond this time after the login (COACH_SESSION_MAX_HOURS, default 12).
-SESSION_MAX_AGE = timedelta(hours=float(os.environ.get("COACH_SESSION_MAX_HOURS", "12")))
+SESSION_MAX_AGE = timedelta(hours=settings().coach_session_max_hours)
 # Sliding expiry without a write on every request.
 TOUCH_EVERY = timedelta(minutes=1)
 

@@ -52,6 +52,7 @@ def pooled_engine(url: str | URL, future: bool = True) -> Engine:
     waits (bounded) for a database that is restarting instead of failing the turn.
     """
     url = make_url(url)
+    config = settings()
     if url.drivername.startswith("sqlite"):
         in_memory = url.database in (None, "", ":memory:")
         if not in_memory:
@@ -68,8 +69,8 @@ def pooled_engine(url: str | URL, future: bool = True) -> Engine:
         url,
         future=future,
         pool_pre_ping=True,
-        pool_size=int(os.environ.get("SQL_POOL_SIZE", "5")),
-        max_overflow=int(os.environ.get("SQL_MAX_OVERFLOW", "10")),
+        pool_size=config.sql_pool_size,
+        max_overflow=config.sql_max_overflow,
     )
     event.listen(engine, "do_connect", _connect_patiently)
     return engine

@@ -15,7 +15,6 @@ away; the export reads it from there and masks it again.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -45,7 +44,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.config import DEFAULT_REGION, PROJECT_ROOT, settings
+from bot.config import DEFAULT_REGION, DEFAULT_REVIEW_THRESHOLD, PROJECT_ROOT, settings
 from bot.store.db import session_scope
 from bot.store.escalations import Viewer, aware
 from bot.store.models import AuditEntry, Base, ChannelIdentity, Coach, JobSeeker, Team, utcnow
@@ -54,7 +53,7 @@ from bot.store.rasa_events import EVENTS, masked_text, typed_event
 FALLBACK_INTENT = "nlu_fallback"
 FALLBACK_ACTIONS = ("action_default_fallback", "action_two_stage_fallback")
 # Between the FallbackClassifier's 0.55 and this the bot answered, but was unsure.
-DEFAULT_THRESHOLD = 0.7
+DEFAULT_THRESHOLD = DEFAULT_REVIEW_THRESHOLD
 LIST_LIMIT = 100
 NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 # Training and held-out sets are kept apart (docs/nlu.md): an export repeats neither.
@@ -93,13 +92,13 @@ class ReviewLabel(Base):
 
 def threshold() -> float:
     """``REVIEW_CONFIDENCE_THRESHOLD``: a message whose top intent scored less is listed."""
-    return float(os.environ.get("REVIEW_CONFIDENCE_THRESHOLD", str(DEFAULT_THRESHOLD)))
+    return settings().review_confidence_threshold
 
 
 def export_dir() -> Path:
     """``REVIEW_EXPORT_DIR``, default ``data/nlu/review`` (where ``rasa train --data data``
     finds it)."""
-    return Path(os.environ.get("REVIEW_EXPORT_DIR", str(NLU_DIR / "review")))
+    return settings().review_export_dir
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot import coach
-from bot.config import settings
+from bot.config import settings, widget_frame_ancestors
 from bot.escalation import crisis_watch
 from bot.web import media, privacy, widget
 
@@ -76,14 +76,16 @@ async def health(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
 
-def create_app(*, rasa_url: str | None = None, frame_ancestors: str = "'self'") -> Starlette:
+def create_app(*, rasa_url: str | None = None, frame_ancestors: str | None = None) -> Starlette:
     """Build the app.
 
     ``rasa_url`` is where this server reaches Rasa's HTTP API (not the browser's
     address, which is ``PUBLIC_RASA_URL``). ``frame_ancestors`` lists the pages
-    that may embed the widget in an iframe.
+    that may embed the widget in an iframe: by default this app's own and those in
+    ``WIDGET_EMBED_ORIGINS`` (a partner's site shows the widget without a code change).
     """
     config = settings()
+    frame_ancestors = frame_ancestors or widget_frame_ancestors(config)
     internal_rasa = rasa_url or f"http://localhost:{config.rasa_port}"
 
     @asynccontextmanager
