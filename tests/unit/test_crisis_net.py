@@ -64,6 +64,27 @@ MUST_FIRE = [
     "sometimes I think about ending my life, I want to end it all",
     "I have been cutting myself",
     "everyone would be better off without me",
+    # the languages newcomers write; too short for the language switch to tell which
+    "chcę umrzeć",
+    "chce sie zabic",
+    "nie chcę już żyć",
+    "quiero morir",
+    "me quiero matar",
+    "ya no quiero vivir",
+    "não quero mais viver",
+    "ich will sterben",
+    "ich will einfach nur sterben",
+    "je veux mourir",
+    "je vais me tuer",
+    "vreau să mor",
+    "ölmek istiyorum",
+    "yaşamak istemiyorum",
+    "أريد أن أموت",
+    "لا أريد أن أعيش",
+    "хочу померти",
+    "не хочу більше жити",
+    "хочу умереть",
+    "покончить с собой",
 ]
 
 # Vague hopelessness: the check-in (a direct question with the line), not the protocol.
@@ -130,6 +151,23 @@ MUST_NOT_FIRE = [
     "die mail is niks waard",
     "I am bored to death",
     "I was scared to death",
+    # the same idioms in the languages newcomers write, and wishes about work
+    "me muero de hambre",
+    "me muero de risa jaja",
+    "umieram z głodu",
+    "to mnie zabije haha",
+    "ich sterbe vor Hunger",
+    "je meurs de faim",
+    "ça me tue",
+    "ölüyorum açlıktan",
+    "я умираю от голода",
+    "quiero trabajar",
+    "nie chcę pracować w nocy",
+    "no quiero trabajar los domingos",
+    "ich will nicht mehr putzen",
+    "je ne veux plus faire le ménage",
+    "أريد أن أعمل",
+    "хочу працювати",
 ]
 
 
