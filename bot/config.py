@@ -74,7 +74,7 @@ T = TypeVar("T")
 Parser = Callable[[str], Any]
 
 
-def integer(low: int, high: int | None = None, expected: str | None = None) -> Parser:
+def integer(low: int, high: int | None = None, expected: str | None = None) -> Callable[[str], int]:
     """A whole number within bounds (``high`` None: no upper bound)."""
     wanted = expected or (
         f"a whole number from {low} to {high}"
@@ -87,14 +87,18 @@ def integer(low: int, high: int | None = None, expected: str | None = None) -> P
             value = int(raw.strip())
         except ValueError:
             raise _Wrong("is not a whole number", wanted) from None
-        if value < low or (high is not None and value > high):
-            raise _Wrong("is out of range", wanted)
+        if value < low:
+            raise _Wrong("is too small", wanted)
+        if high is not None and value > high:
+            raise _Wrong("is too large", wanted)
         return value
 
     return parse
 
 
-def number(low: float, high: float | None = None, *, above: bool = False, unit: str = "") -> Parser:
+def number(
+    low: float, high: float | None = None, *, above: bool = False, unit: str = ""
+) -> Callable[[str], float]:
     """A decimal number (``1.5``) of at least ``low`` (more than ``low`` with ``above``)."""
     unit = f" {unit}" if unit else ""
     bound = f"more than {low:g}" if above else f"{low:g} or more"
@@ -109,9 +113,12 @@ def number(low: float, high: float | None = None, *, above: bool = False, unit: 
             value = float(raw.strip())
         except ValueError:
             raise _Wrong("is not a number", wanted) from None
-        too_low = value <= low if above else value < low
-        if not math.isfinite(value) or too_low or (high is not None and value > high):
-            raise _Wrong("is out of range", wanted)
+        if not math.isfinite(value):
+            raise _Wrong("is not a finite number", wanted)
+        if value <= low if above else value < low:
+            raise _Wrong("is too small", wanted)
+        if high is not None and value > high:
+            raise _Wrong("is too large", wanted)
         return value
 
     return parse
@@ -289,6 +296,7 @@ class Variable:
 
 
 def generated(name: str) -> Callable[[Values], str]:
+    """The default of a secret: generated once under the (already read) var folder."""
     return lambda values: secret(name, values["var_dir"])
 
 

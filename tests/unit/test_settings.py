@@ -165,13 +165,13 @@ def with_env(**changes: str) -> dict[str, str]:
     ("name", "value", "expected"),
     [
         ("RASA_PORT", "50o5", "is not a whole number: expected a port number from 1 to 65535"),
-        ("ACTION_PORT", "0", "is out of range: expected a port number from 1 to 65535"),
-        ("WEB_PORT", "65536", "is out of range: expected a port number from 1 to 65535"),
-        ("RETENTION_EVENT_DAYS", "-5", "expected a whole number of days, 1 or more"),
+        ("ACTION_PORT", "0", "is too small: expected a port number from 1 to 65535"),
+        ("WEB_PORT", "65536", "is too large: expected a port number from 1 to 65535"),
+        ("RETENTION_EVENT_DAYS", "-5", "is too small: expected a whole number of days, 1 or more"),
         ("RETENTION_ESCALATION_DAYS", "2.5", "is not a whole number"),
         ("COACH_SESSION_MAX_HOURS", "-1", "expected a number of hours, more than 0"),
         ("COACH_RESPONSE_TARGET_HOURS", "vier", "is not a number: expected a number of hours"),
-        ("RETENTION_EVERY_HOURS", "nan", "is out of range"),
+        ("RETENTION_EVERY_HOURS", "nan", "is not a finite number"),
         ("FOLLOWUP_POLL_S", "0", "expected a number of seconds, more than 0"),
         ("FOLLOWUP_HOUR", "24", "expected an hour from 0 to 23"),
         ("REVIEW_CONFIDENCE_THRESHOLD", "70%", "is not a number: expected a number from 0 to 1"),
@@ -315,7 +315,7 @@ def test_a_process_started_with_a_wrong_value_exits_2_without_a_traceback(module
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr and "geheim" not in done.stderr
     assert done.stderr.startswith("error: TELEGRAM_SECRET=(value hidden) has characters")
-    assert "FOLLOWUP_HOUR='25' is out of range: expected an hour from 0 to 23" in done.stderr
+    assert "FOLLOWUP_HOUR='25' is too large: expected an hour from 0 to 23" in done.stderr
 
 
 # ---- endpoints.yml through Rasa's own reader ---------------------------------------------
@@ -390,3 +390,25 @@ def test_the_production_profile_reads_its_checked_settings(
     passwords = load_production_settings()
     assert passwords.db_password and passwords.db_password != passwords.pg_superuser_password
     assert passwords.db_password not in repr(passwords)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [(None, "http://127.0.0.1:28080,http://localhost:28080"), ("https://a.nl", "https://a.nl")],
+)
+def test_the_profile_passes_its_webchat_origins_on(
+    given: str | None, expected: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bot.deploy.profile import MissingBinary, ProdConfig, Profile
+
+    monkeypatch.delenv("PROD_HOST", raising=False)
+    monkeypatch.delenv("PROD_WEB_PORT", raising=False)
+    if given is None:
+        monkeypatch.delenv("WEBCHAT_ORIGINS", raising=False)
+    else:
+        monkeypatch.setenv("WEBCHAT_ORIGINS", given)
+    try:
+        profile = Profile(dataclasses.replace(ProdConfig.from_env(), dir=tmp_path))
+    except MissingBinary as missing:
+        pytest.skip(str(missing))
+    assert profile.shared_env()["WEBCHAT_ORIGINS"] == expected
