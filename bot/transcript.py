@@ -65,7 +65,7 @@ def title_for(payload: str, earlier: list[ChatMessage]) -> str | None:
 
 def sent_by_coach(event: dict[str, Any]) -> str | None:
     """The coach's name when a person wrote this bot event through the dashboard."""
-    metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+    metadata = found if isinstance(found := event.get("metadata"), dict) else {}
     if metadata.get("sent_by") != "coach":
         return None
     name = metadata.get("coach_name")
@@ -74,7 +74,7 @@ def sent_by_coach(event: dict[str, Any]) -> str | None:
 
 def handoff_of(data: dict[str, Any]) -> dict[str, str]:
     """``{"handoff": "coach", "coach_name": "Sanne"}`` from a handoff notice, else nothing."""
-    custom = data.get("custom") if isinstance(data.get("custom"), dict) else {}
+    custom = found if isinstance(found := data.get("custom"), dict) else {}
     if custom.get("handoff") == "bot":
         return {"handoff": "bot"}
     name = custom.get("coach_name")
@@ -86,9 +86,9 @@ def handoff_of(data: dict[str, Any]) -> dict[str, str]:
 def bot_messages(event: dict[str, Any]) -> list[ChatMessage]:
     """A bot text split on blank lines, buttons on the last part, like Rasa's socket.io output."""
     text = event.get("text") if isinstance(event.get("text"), str) else ""
-    data = event.get("data") if isinstance(event.get("data"), dict) else {}
+    data = found if isinstance(found := event.get("data"), dict) else {}
     coach = sent_by_coach(event)
-    metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+    metadata = meta if isinstance(meta := event.get("metadata"), dict) else {}
     alt = metadata.get("alt") if isinstance(metadata.get("alt"), str) else None
     custom = data.get("custom")
     if not text and isinstance(custom, dict) and isinstance(custom.get("text"), str):
@@ -132,7 +132,7 @@ def chat_messages(events: list[dict[str, Any]]) -> list[ChatMessage]:
         elif kind == "bot":
             (messages if held is None else held).extend(bot_messages(event))
         elif kind == "user":
-            text = event.get("text").strip() if isinstance(event.get("text"), str) else ""
+            text = said.strip() if isinstance(said := event.get("text"), str) else ""
             if text.startswith("/"):
                 bots = [m for m in messages if m["sender"] == "bot"]
                 text = title_for(text, bots) or ""
