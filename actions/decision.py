@@ -8,21 +8,22 @@ effects: store the record (only with consent), bring in a coach.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import region_of
-from actions.forms import AskFlowAnswer, answer_text, is_answer, say, slot_dict, user_answer
+from actions.forms import AskFlowAnswer, FlowForm, say, slot_dict, user_answer
 from actions.support import escalate
 from bot.decision import flow
 from bot.decision.catalogue import catalogue, terms
 from bot.decision.followup import followup_time, local_today
-from bot.dialogue import Message
+from bot.dialogue import Answer, Escalate, Message
 from bot.i18n import format_day, region_or_default, texts
 from bot.store import decisions, jobseekers
 from bot.store.db import run_db
@@ -58,7 +59,7 @@ def context(tracker: Tracker) -> flow.Context:
 
 
 def state_of(tracker: Tracker) -> flow.State | None:
-    return slot_dict(tracker, "decision")
+    return cast("flow.State | None", slot_dict(tracker, "decision"))
 
 
 class ActionStartDecision(Action):
@@ -73,63 +74,69 @@ class ActionStartDecision(Action):
         return [SlotSet("decision", state), SlotSet("decision_answer", None)]
 
 
-class ActionAskDecisionAnswer(AskFlowAnswer, Action):
-    state_slot = "decision"
-
-    def name(self) -> str:
-        return "action_ask_decision_answer"
+class ActionAskDecisionAnswer(AskFlowAnswer[flow.State], Action):
+    state_slot, answer_slot = "decision", "decision_answer"
 
     def prompt(self, state: flow.State, tracker: Tracker, simple: bool) -> list[Message]:
         return flow.prompt(state, context(tracker), simple=simple)
 
 
-class ValidateDecisionForm(FormValidationAction):
+class ValidateDecisionForm(FlowForm[flow.State, flow.Context, flow.Effect]):
+    """Feeds answers to the journey; stores the record (only with consent), brings in a coach."""
+
+    state_slot, answer_slot = "decision", "decision_answer"
+
     def name(self) -> str:
         return "validate_decision_form"
 
-    async def extract_decision_answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Take the user's message as an answer, unless it interrupts the journey."""
-        state = state_of(tracker) or {}
-        coach = {"request_coach"} if state.get("step") in COACH_IS_AN_ANSWER else set()
+    extract_decision_answer = FlowForm.extract_answer
+    validate_decision_answer = FlowForm.validate_answer
 
-        def ours(text: str) -> bool:
-            # "volgende week dinsdag" is a date here, whatever the NLU makes of it (goodbye);
-            # "geld, want ik heb kinderen" answers the step, it is no problem to refer.
-            # What the classifier took for a crisis is ours only as a typed button or command.
-            ctx = context(tracker)
-            if user_answer(tracker).intent in ("crisis", "distress"):
-                return flow.says_command(state, text, ctx)
-            return flow.understands(state, text, ctx)
+    def context(self, tracker: Tracker) -> flow.Context:
+        return context(tracker)
 
-        if not is_answer(tracker, self.form_name(), "decision_answer", ours, frozenset(coach)):
-            return {}
-        return {"decision_answer": answer_text(tracker)}
+    def also_answers(self, state: flow.State | None) -> frozenset[str]:
+        step = state.get("step") if state else None
+        return frozenset({"request_coach"} if step in COACH_IS_AN_ANSWER else ())
 
-    async def validate_decision_answer(
+    def understands(self, state: flow.State | None, text: str, tracker: Tracker) -> bool:
+        # "volgende week dinsdag" is a date here, whatever the NLU makes of it (goodbye);
+        # "geld, want ik heb kinderen" answers the step, it is no problem to refer.
+        # What the classifier took for a crisis is ours only as a typed button or command.
+        ctx = context(tracker)
+        if user_answer(tracker).intent in ("crisis", "distress"):
+            return flow.says_command(state or {}, text, ctx)
+        return flow.understands(state or {}, text, ctx)
+
+    def advance(self, state: flow.State, answer: Answer, ctx: flow.Context) -> flow.Turn:
+        return flow.advance(state, answer, ctx)
+
+    async def carry_out(
         self,
-        slot_value: Any,
+        effect: flow.Effect,
+        turn: flow.Turn,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: DomainDict,
+        ctx: flow.Context,
     ) -> dict[str, Any]:
-        if slot_value is None:  # the slot was cleared, not answered
-            return {}
-        state = state_of(tracker)
-        if state is None:  # nothing to answer to: end the form quietly
-            return {"decision_answer": "done"}
-        ctx = context(tracker)
-        turn = flow.advance(state, user_answer(tracker), ctx)
-        say(dispatcher, turn.say)
-        slots: dict[str, Any] = {}
-        for kind, value in turn.effects:
-            if kind == "record":  # the talk question that may follow updates this record
-                turn.state["decision_id"] = await self._record(value, tracker, ctx)
-                continue
-            slots.update(await self._effect(kind, value, dispatcher, tracker, ctx))
-        slots.update({"decision": turn.state, "decision_answer": "done" if turn.finished else None})
-        return slots
+        sender = tracker.sender_id
+        match effect:
+            case flow.Record(state):  # the talk question that may follow updates this record
+                turn.state["decision_id"] = await self._record(state, tracker, ctx)
+            case flow.RecordTalk(state):
+                await run_db(
+                    decisions.record_talk, sender, state.get("decision_id"), state["decided_with"]
+                )
+            case flow.RecordReview(state):
+                review = state["review"]
+                await run_db(decisions.record_review, sender, state.get("decision_id"), review)
+                # The path the coach sees holds the answers, never the typed reason itself.
+                logged = {k: v for k, v in review.items() if k != "reason_text"}
+                await run_db(jobseekers.log_progress, sender, "decision_review", logged)
+            case Escalate(reason):
+                events = await escalate(dispatcher, tracker, reason, "utter_decision_coach")
+                return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+        return {}
 
     @staticmethod
     async def _record(value: flow.State, tracker: Tracker, ctx: flow.Context) -> int | None:
@@ -141,31 +148,6 @@ class ValidateDecisionForm(FormValidationAction):
         if stored is not None:
             await run_db(jobseekers.log_progress, sender, "decision", {"status": value["outcome"]})
         return stored
-
-    async def _effect(
-        self,
-        kind: str,
-        value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        ctx: flow.Context,
-    ) -> dict[str, Any]:
-        sender = tracker.sender_id
-        if kind == "talk":
-            await run_db(
-                decisions.record_talk, sender, value.get("decision_id"), value["decided_with"]
-            )
-            return {}
-        if kind == "review":
-            await run_db(decisions.record_review, sender, value.get("decision_id"), value["review"])
-            # The path the coach sees holds the answers, never the typed reason itself.
-            logged = {k: v for k, v in value["review"].items() if k != "reason_text"}
-            await run_db(jobseekers.log_progress, sender, "decision_review", logged)
-            return {}
-        if kind == "escalate":
-            events = await escalate(dispatcher, tracker, str(value), "utter_decision_coach")
-            return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-        raise ValueError(f"unknown effect {kind}")
 
 
 class ActionDecisionDone(Action):
@@ -215,11 +197,13 @@ class ActionShowAgreement(Action):
         ctx = context(tracker)
         t = ctx.t
         record = await run_db(decisions.latest, tracker.sender_id)
-        state = record.as_state() if record else None
+        # The stored agreement, else this journey's: summary_lines reads either.
+        state: Mapping[str, Any] | None = record.as_state() if record else None
         if state is None:
             current = state_of(tracker)
-            if current and current.get("outcome") in ("agreed", "later", "coach"):
-                state = {**current, "status": decisions.STATUS_OF_OUTCOME[current["outcome"]]}
+            outcome = current.get("outcome") if current else None
+            if current and outcome in ("agreed", "later", "coach"):
+                state = {**current, "status": decisions.STATUS_OF_OUTCOME[outcome]}
         if state is None:
             dispatcher.utter_message(text=t.gettext("We hebben nog niets afgesproken."))
             if not tracker.active_loop:

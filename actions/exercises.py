@@ -10,18 +10,18 @@ request does, and the exercise goes on meanwhile.
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, cast
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import region_of
-from actions.forms import AskFlowAnswer, answer_text, is_answer, say, slot_dict, user_answer
+from actions.forms import AskFlowAnswer, FlowForm, say, slot_dict, user_answer
 from actions.support import escalate
 from bot import media
-from bot.dialogue import Message
+from bot.dialogue import Answer, Escalate, Message
 from bot.exercises import flow
 from bot.exercises.catalogue import catalogue
 from bot.exercises.progress import Results, results_of, starting_level, summarise
@@ -45,7 +45,7 @@ def context(tracker: Tracker) -> flow.Context:
 
 
 def state_of(tracker: Tracker) -> flow.State | None:
-    return slot_dict(tracker, "exercise")
+    return cast("flow.State | None", slot_dict(tracker, "exercise"))
 
 
 class ActionStartExercise(Action):
@@ -78,70 +78,63 @@ async def stored_results(tracker: Tracker) -> Results:
     return results_of(await run_db(exercises.of_sender, tracker.sender_id))
 
 
-class ActionAskExerciseAnswer(AskFlowAnswer, Action):
-    state_slot = "exercise"
-
-    def name(self) -> str:
-        return "action_ask_exercise_answer"
+class ActionAskExerciseAnswer(AskFlowAnswer[flow.State], Action):
+    state_slot, answer_slot = "exercise", "exercise_answer"
 
     def prompt(self, state: flow.State, tracker: Tracker, simple: bool) -> list[Message]:
         return flow.prompt(state, context(tracker), simple=simple)
 
 
-class ValidateExerciseForm(FormValidationAction):
+class ValidateExerciseForm(FlowForm[flow.State, flow.Context, flow.Effect]):
+    """Feeds answers to the exercise; stores attempts (only with consent), brings in a coach."""
+
+    state_slot, answer_slot = "exercise", "exercise_answer"
+
     def name(self) -> str:
         return "validate_exercise_form"
 
-    async def extract_exercise_answer(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> dict[str, Any]:
-        """Take the user's message as an answer, unless it interrupts the exercise."""
-        state = state_of(tracker) or {}
-        ctx = context(tracker)
-        choosing = state.get("step") in CHOOSING_STEPS
-        also = frozenset({"start_exercise"} if choosing else ())
+    extract_exercise_answer = FlowForm.extract_answer
+    validate_exercise_answer = FlowForm.validate_answer
 
-        def ours(text: str) -> bool:
-            return flow.understands(state, text, ctx)
+    def context(self, tracker: Tracker) -> flow.Context:
+        return context(tracker)
 
-        if not is_answer(tracker, self.form_name(), "exercise_answer", ours, also):
-            return {}
-        return {"exercise_answer": answer_text(tracker)}
+    def also_answers(self, state: flow.State | None) -> frozenset[str]:
+        choosing = (state.get("step") if state else None) in CHOOSING_STEPS
+        return frozenset({"start_exercise"} if choosing else ())
 
-    async def validate_exercise_answer(
+    def understands(self, state: flow.State | None, text: str, tracker: Tracker) -> bool:
+        return flow.understands(state or {}, text, context(tracker))
+
+    def advance(self, state: flow.State, answer: Answer, ctx: flow.Context) -> flow.Turn:
+        return flow.advance(state, answer, ctx)
+
+    async def carry_out(
         self,
-        slot_value: Any,
+        effect: flow.Effect,
+        turn: flow.Turn,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: DomainDict,
+        ctx: flow.Context,
     ) -> dict[str, Any]:
-        if slot_value is None:  # the slot was cleared, not answered
-            return {}
-        state = state_of(tracker)
-        if state is None:  # nothing to answer to: end the form quietly
-            return {"exercise_answer": "done"}
-        turn = flow.advance(state, user_answer(tracker), context(tracker))
-        say(dispatcher, turn.say)
-        slots: dict[str, Any] = {}
-        for kind, value in turn.effects:
-            if kind == "record":
-                await record_attempt(tracker, value)
-            elif kind == "coach":
-                slots.update(await bring_in_coach(dispatcher, tracker, str(value)))
-            else:
-                raise ValueError(f"unknown effect {kind}")
-        return {
-            **slots,
-            "exercise": turn.state,
-            "exercise_answer": "done" if turn.finished else None,
-        }
+        match effect:
+            case flow.RecordAttempt(attempt):
+                await record_attempt(tracker, attempt)
+            case Escalate(reason):
+                return await bring_in_coach(dispatcher, tracker, reason)
+        return {}
 
 
-async def record_attempt(tracker: Tracker, value: dict[str, Any]) -> None:
+async def record_attempt(tracker: Tracker, attempt: exercises.Attempt) -> None:
     """Store the attempt (consent only) and note it on the path walked."""
-    stored = await run_db(exercises.record, tracker.sender_id, exercises.Attempt(**value))
+    stored = await run_db(exercises.record, tracker.sender_id, attempt)
     if stored:
-        summary = {k: value[k] for k in ("exercise_id", "competence", "score", "passed")}
+        summary = {
+            "exercise_id": attempt.exercise_id,
+            "competence": attempt.competence,
+            "score": attempt.score,
+            "passed": attempt.passed,
+        }
         await run_db(jobseekers.log_progress, tracker.sender_id, "exercise", summary)
 
 

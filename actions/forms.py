@@ -7,15 +7,16 @@ buttons carry ``/inform{"answer": ...}`` payloads, images carry their text alter
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from abc import abstractmethod
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
-from rasa_sdk import Tracker
+from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.dialogue import Answer, Message
+from bot.dialogue import Answer, Message, Turn
 from bot.escalation.regional_help import problem_help
 
 # Intents that leave a guided conversation's answers alone: the rules handle them.
@@ -149,23 +150,115 @@ def answer_text(tracker: Tracker) -> str:
     return str(tracker.latest_message.get("text") or "/")[:MAX_TEXT]
 
 
-class AskFlowAnswer:
+# A flow's state (a TypedDict), the context it runs in, and the effects it hands back.
+StateT = TypeVar("StateT", bound=Mapping[str, Any])
+ContextT = TypeVar("ContextT")
+EffectT = TypeVar("EffectT")
+
+
+class AskFlowAnswer(Generic[StateT]):
     """Ask a guided conversation's current step; after "ik snap het niet" in simpler words.
 
-    A mixin, not an Action: rasa-sdk registers every Action subclass by its name.
+    A mixin, not an Action: rasa-sdk registers every Action subclass by its name. The
+    action is Rasa's ``action_ask_<answer slot>``, the one a form runs to ask for its slot.
     """
 
-    state_slot = ""
+    state_slot: ClassVar[str]
+    answer_slot: ClassVar[str]
 
-    def prompt(self, state: dict[str, Any], tracker: Tracker, simple: bool) -> list[Message]:
-        raise NotImplementedError
+    def name(self) -> str:
+        return f"action_ask_{self.answer_slot}"
+
+    @abstractmethod
+    def prompt(self, state: StateT, tracker: Tracker, simple: bool) -> list[Message]: ...
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        state = slot_dict(tracker, self.state_slot)
+        # The slot holds the plain dict the flow made: its state type, read back.
+        state = cast("StateT | None", slot_dict(tracker, self.state_slot))
         if state is None:
             return []
         simple = user_answer(tracker).intent == "not_understood"
         say(dispatcher, self.prompt(state, tracker, simple))
         return []
+
+
+class FlowForm(FormValidationAction, Generic[StateT, ContextT, EffectT]):
+    """The validation of a guided conversation that runs as a form with one answer slot.
+
+    ``extract_<answer slot>`` takes the user's message as the answer unless it interrupts
+    (:func:`is_answer`); ``validate_<answer slot>`` feeds it to the flow, says what the flow
+    says and carries out its effects. A form names its slots and says what differs: how
+    its flow understands, advances and what its effects do. rasa-sdk finds the two methods
+    by name, so each form binds them to its slot (``extract_decision_answer = ...``).
+    """
+
+    state_slot: ClassVar[str]
+    answer_slot: ClassVar[str]
+
+    @abstractmethod
+    def context(self, tracker: Tracker) -> ContextT: ...
+
+    @abstractmethod
+    def understands(self, state: StateT | None, text: str, tracker: Tracker) -> bool:
+        """Whether the flow takes this typed text as its answer (it beats the NLU's guess)."""
+
+    def also_answers(self, state: StateT | None) -> frozenset[str]:
+        """Interrupting intents that are answers at this step."""
+        return frozenset()
+
+    @abstractmethod
+    def advance(self, state: StateT, answer: Answer, ctx: ContextT) -> Turn[StateT, EffectT]: ...
+
+    @abstractmethod
+    async def carry_out(
+        self,
+        effect: EffectT,
+        turn: Turn[StateT, EffectT],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        ctx: ContextT,
+    ) -> dict[str, Any]:
+        """Do what the flow asked for; the slots it sets."""
+
+    def state_of(self, tracker: Tracker) -> StateT | None:
+        return cast("StateT | None", slot_dict(tracker, self.state_slot))
+
+    async def extract_answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """Take the user's message as an answer, unless it interrupts the conversation."""
+        state = self.state_of(tracker)
+        also = self.also_answers(state)
+
+        def ours(text: str) -> bool:
+            return self.understands(state, text, tracker)
+
+        if not is_answer(tracker, self.form_name(), self.answer_slot, ours, also):
+            return {}
+        return {self.answer_slot: answer_text(tracker)}
+
+    async def validate_answer(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        if slot_value is None:  # the slot was cleared, not answered
+            return {}
+        state = self.state_of(tracker)
+        if state is None:  # nothing to answer to: end the form quietly
+            return {self.answer_slot: "done"}
+        ctx = self.context(tracker)
+        turn = self.advance(state, user_answer(tracker), ctx)
+        say(dispatcher, turn.say)
+        slots: dict[str, Any] = {}
+        for effect in turn.effects:
+            slots.update(await self.carry_out(effect, turn, dispatcher, tracker, ctx))
+        return {
+            **slots,
+            self.state_slot: turn.state,
+            self.answer_slot: "done" if turn.finished else None,
+        }

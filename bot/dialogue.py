@@ -6,7 +6,11 @@ types and stay free of Rasa; actions/forms.py turns them into Rasa messages.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+StateT = TypeVar("StateT")
+EffectT = TypeVar("EffectT")
 
 
 @dataclass(frozen=True)
@@ -31,3 +35,24 @@ class Answer:
     text: str = ""
     button: str | None = None
     intent: str | None = None
+
+
+@dataclass(frozen=True)
+class Escalate:
+    """An effect of either flow: bring in a coach, for this reason."""
+
+    reason: str
+
+
+@dataclass
+class Turn(Generic[StateT, EffectT]):
+    """One answer taken: the new state, what to say, and what the assistant must do.
+
+    The effects (store something, bring in a coach) are left to the actions, so a flow
+    stays free of Rasa and the database.
+    """
+
+    state: StateT
+    say: list[Message] = field(default_factory=list)
+    effects: list[EffectT] = field(default_factory=list)
+    finished: bool = False

@@ -16,22 +16,71 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias, TypedDict
 
 from babel.support import NullTranslations
 
+from bot import dialogue
 from bot.control_words import control_intent
 from bot.decision import understand
 from bot.decision.catalogue import Catalogue, Option, Terms
 from bot.decision.dates import parse_date
 from bot.decision.matching import PAGE_SIZE, page, rank
 from bot.dialogue import Answer, Button, Message
+from bot.dialogue import Escalate as Escalate
 from bot.i18n import N_, format_day
 from bot.text.masking import mask
 
-State = dict[str, Any]
+
+class Review(TypedDict, total=False):
+    """The follow-up's answers (the keys of bot.store.decisions.REVIEW_KEYS)."""
+
+    worked: str  # "yes" | "partly" | "no"
+    reasons: list[str]
+    reason_text: str  # masked
+    still_good: bool | None
+    next: str  # "continue" | "choose_again" | "adjust" | "coach"
+
+
+class State(TypedDict, total=False):
+    """The journey in the ``decision`` slot: a plain dict at run time (JSON in the tracker).
+
+    :func:`new_state` fills every key but the last two, yet none is required: a state
+    stored by an older version may lack a key added since, and the form reads an empty
+    one before the journey starts.
+    """
+
+    v: int
+    step: str
+    region: str
+    catalogue: str
+    goal: str | None
+    preferences: list[str]
+    avoid: list[str]
+    excluded: list[str]
+    page: int
+    shown: list[str]
+    offered: list[str]
+    choice: str | None
+    next_what: str | None
+    next_on: str | None  # ISO date
+    helper: str | None
+    later_on: str | None  # ISO date
+    outcome: str | None  # "agreed" | "later" | "coach"
+    fixing: bool
+    brief: bool
+    typing: bool
+    misses: int
+    decision_id: int | None
+    decided_with: str | None
+    review: Review
+    resume_step: str  # at the resume offer: the step that was broken off
+    page_ids: list[str]  # the options on the page shown
+
+
 MAX_FREE_TEXT = 200
 MAX_HELPER_TEXT = 120
 # After this many answers in a row that the step did not understand, say how to get a person.
@@ -77,17 +126,31 @@ class Context:
     consent: bool = False
 
 
-@dataclass
-class Turn:
+@dataclass(frozen=True)
+class _Stored:
+    """Something to store (only with consent), taken from the journey's state at the time."""
+
     state: State
-    say: list[Message] = field(default_factory=list)
-    # ("record", state) | ("review", state) | ("escalate", reason)
-    effects: list[tuple[str, Any]] = field(default_factory=list)
-    finished: bool = False
+
+
+class Record(_Stored):
+    """Store the agreement: the journey as it ended."""
+
+
+class RecordTalk(_Stored):
+    """Add to the stored agreement how the choice was made (alone, with the coach)."""
+
+
+class RecordReview(_Stored):
+    """Add the follow-up's answers to the stored agreement."""
+
+
+Effect: TypeAlias = Record | RecordTalk | RecordReview | Escalate
+Turn: TypeAlias = dialogue.Turn[State, Effect]
 
 
 def new_state(ctx: Context) -> State:
-    return {
+    state: State = {
         "v": 1,
         "step": "goal",
         "region": ctx.region,
@@ -115,6 +178,7 @@ def new_state(ctx: Context) -> State:
         "decided_with": None,
         "review": {},
     }
+    return state
 
 
 def in_progress(state: State | None) -> bool:
@@ -136,13 +200,14 @@ def start(state: State | None, ctx: Context) -> tuple[State, list[Message]]:
     return new_state(ctx), [Message(intro + " " + t.gettext("Je kunt altijd stoppen."))]
 
 
-def start_review(record: dict[str, Any], ctx: Context) -> State:
+def start_review(record: Mapping[str, Any], ctx: Context) -> State:
     """The follow-up: ask how the agreed step went, or whether the user wants to choose now."""
     state = new_state(ctx)
-    for key in ("goal", "choice", "next_what", "next_on", "helper"):
-        state[key] = record.get(key)
-    for key in ("preferences", "avoid"):
-        state[key] = list(record.get(key) or [])
+    state["goal"], state["choice"] = record.get("goal"), record.get("choice")
+    state["next_what"], state["next_on"] = record.get("next_what"), record.get("next_on")
+    state["helper"] = record.get("helper")
+    state["preferences"] = list(record.get("preferences") or [])
+    state["avoid"] = list(record.get("avoid") or [])
     state["catalogue"] = record.get("catalogue") or ctx.catalogue.version
     state["decision_id"] = record.get("id")
     state["step"] = "review_later" if record.get("status") == "later" else "review_worked"
@@ -382,8 +447,11 @@ def _ask_helper(state: State, ctx: Context) -> list[Message]:
     return [Message(t.gettext("Wie helpt je daarbij? Je mag ook een naam typen."), tuple(buttons))]
 
 
-def summary_lines(state: State, ctx: Context) -> list[str]:
-    """The agreement in a few short lines; also the answer to "wat hebben we afgesproken?"."""
+def summary_lines(state: Mapping[str, Any], ctx: Context) -> list[str]:
+    """The agreement in a few short lines; also the answer to "wat hebben we afgesproken?".
+
+    ``state`` is a journey's, or a stored agreement's (``Decision.as_state``).
+    """
     t = ctx.t
     lines = [t.gettext("Doel: {goal}.").format(goal=goal_label(state.get("goal"), ctx))]
     if state.get("choice"):
@@ -522,7 +590,7 @@ def goal_label(goal: str | None, ctx: Context) -> str:
     return ctx.t.gettext("nog niet bekend")
 
 
-def choice_title(state: State, ctx: Context) -> str:
+def choice_title(state: Mapping[str, Any], ctx: Context) -> str:
     try:
         return ctx.catalogue.get(state.get("choice") or "").title
     except KeyError:
@@ -911,7 +979,7 @@ def _on_not_yet(
     nav = code or understand.command(words) or _wants_coach(intent)
     if nav == "coach":
         state["outcome"], state["step"] = "coach", "done"
-        turn.effects += [("record", copy.deepcopy(state)), ("escalate", "decision")]
+        turn.effects += [Record(copy.deepcopy(state)), Escalate("decision")]
         turn.say.append(Message(ctx.t.gettext("Goed. Je kiest samen met je coach.")))
         turn.finished = True
         return True
@@ -930,7 +998,7 @@ def _on_later_when(turn: Turn, code: str, words: str, intent: str | None, ctx: C
         return day is not None  # a day in the past was understood, and answered
     state = turn.state
     state["later_on"], state["outcome"], state["step"] = day.isoformat(), "later", "done"
-    turn.effects.append(("record", copy.deepcopy(state)))
+    turn.effects.append(Record(copy.deepcopy(state)))
     if ctx.consent:
         text = ctx.t.gettext("Goed. Op {day} vraag ik of je wilt kiezen.")
     else:
@@ -1086,8 +1154,8 @@ def _on_summary(turn: Turn, code: str, words: str, intent: str | None, ctx: Cont
     state = turn.state
     if said is True:
         state["outcome"], state["step"] = "agreed", "done"
-        turn.effects.append(("record", copy.deepcopy(state)))
-        day = format_day(date.fromisoformat(state["next_on"]), ctx.region)
+        turn.effects.append(Record(copy.deepcopy(state)))
+        day = format_day(date.fromisoformat(state["next_on"] or ""), ctx.region)
         if ctx.consent:
             text = ctx.t.gettext("Top, afgesproken! Op {day} vraag ik hoe het ging.")
         else:
@@ -1151,7 +1219,7 @@ def _on_talk(turn: Turn, code: str, words: str, intent: str | None, ctx: Context
         return False
     state = turn.state
     state["decided_with"], state["step"] = talk, "done"
-    turn.effects.append(("talk", copy.deepcopy(state)))
+    turn.effects.append(RecordTalk(copy.deepcopy(state)))
     turn.say.append(Message(ctx.t.gettext("Dank je. Dat schrijf ik erbij.")))
     turn.finished = True
     return True
@@ -1246,7 +1314,7 @@ def _on_review_still_good(
         state["review"]["still_good"] = None
         state["review"]["next"] = "coach"
         state["outcome"], state["step"] = "coach", "done"
-        turn.effects += [("review", copy.deepcopy(state)), ("escalate", "decision_review")]
+        turn.effects += [RecordReview(copy.deepcopy(state)), Escalate("decision_review")]
         turn.say.append(Message(ctx.t.gettext("Goed. Je bespreekt het met je coach.")))
         turn.finished = True
         return True
@@ -1254,15 +1322,15 @@ def _on_review_still_good(
         return False
     state["review"]["still_good"] = said
     state["review"]["next"] = "continue" if said else "choose_again"
-    turn.effects.append(("review", copy.deepcopy(state)))
+    turn.effects.append(RecordReview(copy.deepcopy(state)))
     if said:
         state["next_what"], state["next_on"], state["helper"] = None, None, None
         turn.say.append(Message(ctx.t.gettext("Mooi. Dan kiezen we je volgende stap.")))
         _go(turn, "next_what", ctx)
     else:
         # The option that did not work is not offered again in this round.
-        if state.get("choice"):
-            state["excluded"] = _merge(state.get("excluded") or [], [state["choice"]])
+        if choice := state.get("choice"):
+            state["excluded"] = _merge(state.get("excluded") or [], [choice])
         state["choice"], state["page"] = None, 0
         turn.say.append(Message(ctx.t.gettext("Goed. We kijken naar andere mogelijkheden.")))
         _go(turn, "options", ctx)
@@ -1288,7 +1356,7 @@ def _adjust_step(turn: Turn, ctx: Context) -> bool:
     """Same choice, another first step: often a smaller one is what makes it work."""
     state = turn.state
     state["review"]["still_good"], state["review"]["next"] = True, "adjust"
-    turn.effects.append(("review", copy.deepcopy(state)))
+    turn.effects.append(RecordReview(copy.deepcopy(state)))
     state["next_what"], state["next_on"], state["helper"] = None, None, None
     turn.say.append(
         Message(ctx.t.gettext("Goed. We zoeken een andere stap. Een kleine stap is ook goed."))

@@ -28,20 +28,58 @@ import copy
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Literal, TypeAlias, TypedDict, get_args
 
 from babel.support import NullTranslations
 
+from bot import dialogue
 from bot.decision import understand
 from bot.dialogue import Answer, Button, Message
+from bot.dialogue import Escalate as Escalate
 from bot.exercises import answers
 from bot.exercises.catalogue import Catalogue, Exercise, Question
 from bot.exercises.help import nearby_help
-from bot.exercises.progress import PASS_SCORE, easier, next_level, suggest
+from bot.exercises.progress import PASS_SCORE, Results, easier, next_level, suggest
+from bot.store.exercises import Attempt
 
-State = dict[str, Any]
+
+class State(TypedDict, total=False):
+    """The exercises in the ``exercise`` slot: a plain dict at run time (JSON in the tracker).
+
+    :func:`new_state` fills every key, yet none is required: a state stored by an older
+    version may lack a key added since, and the form reads an empty one before it starts.
+    """
+
+    v: int
+    step: str
+    region: str
+    level: int | None
+    results: Results
+    last: str | None  # the exercise done last
+    page: int
+    misses: int
+    # Where the user is in the current exercise (see _fresh_exercise).
+    exercise: str | None
+    version: int
+    q: int
+    part: int
+    tries: int
+    wrong: int
+    picked: list[int]  # the steps of an order question placed so far
+    # Steps of the current order question not placed right at the first try.
+    slips: int
+    started: str | None  # ISO time
+    # What the attempt counted (TALLIES).
+    units: int
+    right: int
+    first: int
+    skipped: int
+    answers: int
+    half: int
+
+
 PAGE_SIZE = 3
 LETTERS = "ABCD"
 # Choices longer than this are listed in the text, with letter buttons.
@@ -80,17 +118,19 @@ class Context:
     image_url: Callable[[str], str]
 
 
-@dataclass
-class Turn:
-    state: State
-    say: list[Message] = field(default_factory=list)
-    # ("record", attempt fields) or ("coach", reason)
-    effects: list[tuple[str, Any]] = field(default_factory=list)
-    finished: bool = False
+@dataclass(frozen=True)
+class RecordAttempt:
+    """Store the attempt (only with consent)."""
+
+    attempt: Attempt
+
+
+Effect: TypeAlias = RecordAttempt | Escalate
+Turn: TypeAlias = dialogue.Turn[State, Effect]
 
 
 def new_state(ctx: Context) -> State:
-    return {
+    state: State = {
         "v": 1,
         "step": "intake",
         "region": ctx.region,
@@ -101,10 +141,12 @@ def new_state(ctx: Context) -> State:
         "misses": 0,
         **_fresh_exercise(None, 0),
     }
+    return state
 
 
 # What an attempt counted (see the module docstring), as opposed to where it is.
-TALLIES = ("units", "right", "first", "skipped", "answers", "half")
+Tally = Literal["units", "right", "first", "skipped", "answers", "half"]
+TALLIES: tuple[Tally, ...] = get_args(Tally)
 
 
 def _fresh_exercise(exercise_id: str | None, version: int) -> State:
@@ -145,7 +187,7 @@ def start(state: State | None, ctx: Context, text: str = "") -> tuple[State, lis
         return resumed, []
     fresh = new_state(ctx)
     if state:
-        fresh.update(level=state.get("level"), results=dict(state.get("results") or {}))
+        fresh.update({"level": state.get("level"), "results": dict(state.get("results") or {})})
         fresh["last"] = state.get("last")
     turn = Turn(state=fresh)
     asked = _named_exercise(text, ctx) if text else None
@@ -578,7 +620,7 @@ def _on_help(turn: Turn, code: str, words: str, ctx: Context) -> bool:
     if code.startswith("e:"):
         return _choose(turn, code[2:], ctx)
     if code == "coach":
-        turn.effects.append(("coach", "request"))
+        turn.effects.append(Escalate("request"))
         turn.state["step"] = "suggest"
         return True
     if _begin_named(turn, words, ctx):
@@ -875,7 +917,7 @@ def _unit_done(turn: Turn, question: Question, ctx: Context) -> None:
 
 def _next_part(turn: Turn, question: Question, ctx: Context) -> None:
     state = turn.state
-    state.update(tries=0, wrong=0, picked=[], slips=0)
+    state.update({"tries": 0, "wrong": 0, "picked": [], "slips": 0})
     parts = units(question)
     if question.type != "order" and int(state["part"]) + 1 < parts:
         state["part"] += 1
@@ -909,25 +951,24 @@ def _record(turn: Turn, ctx: Context, finished: bool) -> None:
     started = datetime.fromisoformat(str(state["started"]))
     score = score_of(state)
     turn.effects.append(
-        (
-            "record",
-            {
-                "exercise_id": exercise.id,
-                "exercise_version": exercise.version,
-                "region": ctx.region,
-                "competence": exercise.competence,
-                "level": exercise.level,
-                "questions": int(state["units"]),
-                "correct": int(state["right"]),
-                "first_try": int(state["first"]),
-                "skipped": int(state["skipped"]),
-                "answers": int(state["answers"]),
-                "score": score,
-                "passed": finished and score >= PASS_SCORE,
-                "finished": finished,
-                "seconds": max(0, int((ctx.now - started).total_seconds())),
-                "started_at": started,
-            },
+        RecordAttempt(
+            Attempt(
+                exercise_id=exercise.id,
+                exercise_version=exercise.version,
+                region=ctx.region,
+                competence=exercise.competence,
+                level=exercise.level,
+                questions=int(state["units"]),
+                correct=int(state["right"]),
+                first_try=int(state["first"]),
+                skipped=int(state["skipped"]),
+                answers=int(state["answers"]),
+                score=score,
+                passed=finished and score >= PASS_SCORE,
+                finished=finished,
+                seconds=max(0, int((ctx.now - started).total_seconds())),
+                started_at=started,
+            ),
         )
     )
 
@@ -974,7 +1015,9 @@ def _finish(turn: Turn, ctx: Context) -> None:
     state["last"] = exercise.id
     # The tallies stay until the next exercise begins: they tell how the last answer went.
     fresh = _fresh_exercise(None, 0)
-    state.update({key: fresh[key] for key in fresh if key not in TALLIES})
+    for tally in TALLIES:
+        del fresh[tally]
+    state.update(fresh)
     state["step"] = "suggest" if passed else "help"
 
 

@@ -128,8 +128,10 @@ def test_adjust_the_step_keeps_the_choice_and_asks_a_new_step() -> None:
     turn = chat.press("adjust")
     assert chat.step == "next_what" and chat.state["choice"] == "proefplaatsing"
     assert chat.state["typing"] is True  # their own, smaller step
-    assert turn.effects[0][1]["review"]["next"] == "adjust"
-    assert turn.effects[0][1]["review"]["reasons"] == ["too_hard"]
+    reviewed = turn.effects[0]
+    assert isinstance(reviewed, flow.RecordReview)
+    assert reviewed.state["review"]["next"] == "adjust"
+    assert reviewed.state["review"]["reasons"] == ["too_hard"]
 
 
 @pytest.mark.parametrize(
@@ -186,7 +188,7 @@ def test_how_the_choice_was_made_is_what_the_user_says(typed: str, decided_with:
     chat.state = {**AGREED, **flow.new_state(chat.ctx), "step": "talk", "outcome": "agreed"}
     turn = chat.type(typed)
     assert turn.finished and chat.state["decided_with"] == decided_with
-    assert turn.effects == [("talk", chat.state)]
+    assert turn.effects == [flow.RecordTalk(chat.state)]
 
 
 def test_without_consent_nothing_is_asked_about_the_talk() -> None:

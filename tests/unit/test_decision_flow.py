@@ -6,6 +6,7 @@ code or typed Dutch, and the state goes through JSON after every turn (it lives 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 
@@ -124,12 +125,12 @@ def test_walk_with_buttons() -> None:
     # Stored at once; then one question on how the choice was made, never assumed.
     state = turn.state
     assert not turn.finished and state["outcome"] == "agreed" and state["step"] == "talk"
-    assert turn.effects == [("record", {**state, "step": "done"})]
-    recorded = turn.effects[0][1]
+    assert turn.effects == [flow.Record({**state, "step": "done"})]
+    recorded = turn.effects[0].state
     assert chat.answers() == ["talk:alone", "talk:with_coach", "talk:coach_asked"]
     talk = chat.press("talk:with_coach")
     assert talk.finished and talk.state["step"] == "done"
-    assert talk.effects == [("talk", talk.state)]
+    assert talk.effects == [flow.RecordTalk(talk.state)]
     assert talk.state["decided_with"] == "with_coach"
     option = chat.ctx.catalogue.get("proefplaatsing")
     assert recorded["goal"] == "work"
@@ -170,8 +171,9 @@ def test_walk_with_typed_dutch() -> None:
 
     assert turn.state["outcome"] == "agreed" and chat.step == "talk"
     assert len(turn.effects) == 1
-    kind, recorded = turn.effects[0]
-    assert kind == "record" and recorded == {**turn.state, "step": "done"}
+    (effect,) = turn.effects
+    assert isinstance(effect, flow.Record) and effect.state == {**turn.state, "step": "done"}
+    recorded = effect.state
     assert chat.type("nee hoor, dat heb ik zelf bedacht").state["decided_with"] == "alone"
     assert recorded["goal"] == "work"
     assert recorded["preferences"] == ["money", "fixed_hours"]
@@ -620,7 +622,7 @@ def test_not_yet_then_coach_records_and_escalates() -> None:
     assert chat.answers() == ["coach", "later", "back"]
     turn = chat.press("coach")
     assert turn.finished and turn.state["outcome"] == "coach"
-    assert turn.effects == [("record", turn.state), ("escalate", "decision")]
+    assert turn.effects == [flow.Record(turn.state), flow.Escalate("decision")]
 
 
 def test_not_yet_back_returns_to_the_choice() -> None:
@@ -636,7 +638,7 @@ def test_typed_coach_at_decide_goes_to_the_coach() -> None:
         chat.press(code)
     turn = chat.type("eerst met mijn coach praten")
     assert turn.finished and turn.state["outcome"] == "coach"
-    assert ("escalate", "decision") in turn.effects
+    assert flow.Escalate("decision") in turn.effects
 
 
 def test_later_in_two_weeks() -> None:
@@ -648,7 +650,7 @@ def test_later_in_two_weeks() -> None:
     later_on = TODAY + timedelta(days=14)
     assert turn.finished and turn.state["outcome"] == "later"
     assert turn.state["later_on"] == later_on.isoformat()
-    assert turn.effects == [("record", turn.state)]
+    assert turn.effects == [flow.Record(turn.state)]
     assert format_day(later_on, "nl_NL") in text_of(turn.say)
 
 
@@ -804,8 +806,9 @@ def test_review_still_good_yes_asks_for_the_next_step() -> None:
     chat.press("why:someone")
     turn = chat.type("ja")
     assert len(turn.effects) == 1
-    kind, reviewed = turn.effects[0]
-    assert kind == "review"
+    (effect,) = turn.effects
+    assert isinstance(effect, flow.RecordReview)
+    reviewed = effect.state
     assert reviewed["review"] == {
         "worked": "yes",
         "reasons": ["someone"],
@@ -825,8 +828,8 @@ def test_review_still_good_no_shows_the_options_again() -> None:
     chat.press("worked:no")
     chat.press("why:no_answer")
     turn = chat.type("nee")
-    assert turn.effects[0][0] == "review"
-    assert turn.effects[0][1]["review"] == {
+    assert isinstance(turn.effects[0], flow.RecordReview)
+    assert turn.effects[0].state["review"] == {
         "worked": "no",
         "reasons": ["no_answer"],
         "still_good": False,
@@ -845,9 +848,10 @@ def test_review_coach_records_and_escalates() -> None:
     chat.type("weet ik niet")
     turn = chat.press("coach")
     assert turn.finished and turn.state["outcome"] == "coach"
-    assert [kind for kind, _ in turn.effects] == ["review", "escalate"]
-    assert turn.effects[1] == ("escalate", "decision_review")
-    assert turn.effects[0][1]["review"] == {
+    reviewed, escalated = turn.effects
+    assert escalated == flow.Escalate("decision_review")
+    assert isinstance(reviewed, flow.RecordReview)
+    assert reviewed.state["review"] == {
         "worked": "partly",
         "reasons": [],
         "still_good": None,
@@ -880,7 +884,7 @@ def test_review_of_later_not_yet_asks_a_new_day() -> None:
 def test_review_of_later_coach() -> None:
     chat = review({"id": 7, "status": "later", "goal": "explore", "preferences": []})
     turn = chat.press("coach")
-    assert turn.finished and ("escalate", "decision") in turn.effects
+    assert turn.finished and flow.Escalate("decision") in turn.effects
 
 
 # --------------------------------------------------------------------------- typed labels
@@ -933,7 +937,7 @@ def test_typing_a_button_title_works_like_pressing_it(step: str, title: str, cod
     assert {k: typed.state.get(k) for k in TYPED_KEYS} == {
         k: pressed.state.get(k) for k in TYPED_KEYS
     }
-    assert [kind for kind, _ in typed.effects] == [kind for kind, _ in pressed.effects]
+    assert [type(e) for e in typed.effects] == [type(e) for e in pressed.effects]
 
 
 # --------------------------------------------------------------------------- consent
@@ -967,7 +971,8 @@ def test_later_promises_only_with_consent(consent: bool) -> None:
     text = text_of(turn.say)
     assert ("Ik bewaar niets" in text) is not consent
     assert ("vraag ik" in text) is consent
-    assert turn.effects[0][0] == "record"  # the store decides; it keeps nothing without consent
+    # The store decides; it keeps nothing without consent.
+    assert isinstance(turn.effects[0], flow.Record)
 
 
 # --------------------------------------------------------------------------- regions
@@ -1071,8 +1076,8 @@ def test_state_is_json_after_every_turn_of_a_long_walk() -> None:
     assert turn.finished and len(chat.turns) == 22
     for each in chat.turns:
         assert json.loads(json.dumps(each.state)) == each.state
-        for _, value in each.effects:
-            json.dumps(value)
+        for effect in each.effects:
+            json.dumps(dataclasses.asdict(effect))
     assert turn.state["helper"] == "je buurman"
     assert turn.state["goal"] == "learn"
 

@@ -7,8 +7,10 @@ Every exercise in both regions is taken with right, wrong and skipped answers.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
@@ -74,8 +76,13 @@ class Chat:
     def said(self) -> str:
         return "\n".join(m.text for turn in self.turns for m in turn.say)
 
-    def records(self) -> list[dict]:
-        return [value for turn in self.turns for kind, value in turn.effects if kind == "record"]
+    def records(self) -> list[dict[str, Any]]:
+        return [
+            dataclasses.asdict(effect.attempt)
+            for turn in self.turns
+            for effect in turn.effects
+            if isinstance(effect, flow.RecordAttempt)
+        ]
 
     def begin(self, exercise_id: str) -> None:
         self.state["step"] = "pick"

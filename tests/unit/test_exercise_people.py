@@ -37,7 +37,7 @@ class Player:
     region: str
     state: flow.State | None = None
     shown: list[Message] = field(default_factory=list)
-    effects: list[tuple[str, Any]] = field(default_factory=list)
+    effects: list[flow.Effect] = field(default_factory=list)
     finished: bool = False
 
     def __post_init__(self) -> None:
@@ -115,7 +115,7 @@ def holds(need: str, before: flow.State, player: Player, said: list[Message]) ->
         "exercise_step": lambda: after.get("step") == value,
         "offers_buttons": lambda: bool(said and said[-1].buttons),
         "coach_offered": lambda: "coach" in text.lower(),
-        "coach_requested": lambda: any(kind == "coach" for kind, _ in player.effects),
+        "coach_requested": lambda: any(isinstance(e, flow.Escalate) for e in player.effects),
         "not_understood_reply": lambda: "snap ik niet" in text,
     }
     assert name in rules, f"need {need!r} is not decided by the flow alone"
