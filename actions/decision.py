@@ -18,12 +18,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import region_of
-from actions.forms import AskFlowAnswer, FlowForm, say, slot_dict, user_answer
+from actions.forms import AskFlowAnswer, FlowForm, GuidedFlow, say, slot_dict, user_answer
 from actions.support import escalate
 from bot.decision import flow
 from bot.decision.catalogue import catalogue, terms
 from bot.decision.followup import followup_time, local_today
-from bot.dialogue import Answer, Escalate, Message
+from bot.dialogue import Escalate
 from bot.i18n import format_day, region_or_default, texts
 from bot.store import decisions, jobseekers
 from bot.store.db import run_db
@@ -74,23 +74,14 @@ class ActionStartDecision(Action):
         return [SlotSet("decision", state), SlotSet("decision_answer", None)]
 
 
-class ActionAskDecisionAnswer(AskFlowAnswer[flow.State], Action):
-    state_slot, answer_slot = "decision", "decision_answer"
-
-    def prompt(self, state: flow.State, tracker: Tracker, simple: bool) -> list[Message]:
-        return flow.prompt(state, context(tracker), simple=simple)
-
-
 class ValidateDecisionForm(FlowForm[flow.State, flow.Context, flow.Effect]):
     """Feeds answers to the journey; stores the record (only with consent), brings in a coach."""
 
+    guided: GuidedFlow[flow.State, flow.Context, flow.Effect] = flow
     state_slot, answer_slot = "decision", "decision_answer"
 
     def name(self) -> str:
         return "validate_decision_form"
-
-    extract_decision_answer = FlowForm.extract_answer
-    validate_decision_answer = FlowForm.validate_answer
 
     def context(self, tracker: Tracker) -> flow.Context:
         return context(tracker)
@@ -103,13 +94,9 @@ class ValidateDecisionForm(FlowForm[flow.State, flow.Context, flow.Effect]):
         # "volgende week dinsdag" is a date here, whatever the NLU makes of it (goodbye);
         # "geld, want ik heb kinderen" answers the step, it is no problem to refer.
         # What the classifier took for a crisis is ours only as a typed button or command.
-        ctx = context(tracker)
         if user_answer(tracker).intent in ("crisis", "distress"):
-            return flow.says_command(state or {}, text, ctx)
-        return flow.understands(state or {}, text, ctx)
-
-    def advance(self, state: flow.State, answer: Answer, ctx: flow.Context) -> flow.Turn:
-        return flow.advance(state, answer, ctx)
+            return flow.says_command(state or {}, text, context(tracker))
+        return super().understands(state, text, tracker)
 
     async def carry_out(
         self,
@@ -148,6 +135,10 @@ class ValidateDecisionForm(FlowForm[flow.State, flow.Context, flow.Effect]):
         if stored is not None:
             await run_db(jobseekers.log_progress, sender, "decision", {"status": value["outcome"]})
         return stored
+
+
+class ActionAskDecisionAnswer(AskFlowAnswer, Action):
+    form = ValidateDecisionForm
 
 
 class ActionDecisionDone(Action):

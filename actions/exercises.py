@@ -18,10 +18,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.common import region_of
-from actions.forms import AskFlowAnswer, FlowForm, say, slot_dict, user_answer
+from actions.forms import AskFlowAnswer, FlowForm, GuidedFlow, say, slot_dict, user_answer
 from actions.support import escalate
 from bot import media
-from bot.dialogue import Answer, Escalate, Message
+from bot.dialogue import Escalate
 from bot.exercises import flow
 from bot.exercises.catalogue import catalogue
 from bot.exercises.progress import Results, results_of, starting_level, summarise
@@ -78,23 +78,14 @@ async def stored_results(tracker: Tracker) -> Results:
     return results_of(await run_db(exercises.of_sender, tracker.sender_id))
 
 
-class ActionAskExerciseAnswer(AskFlowAnswer[flow.State], Action):
-    state_slot, answer_slot = "exercise", "exercise_answer"
-
-    def prompt(self, state: flow.State, tracker: Tracker, simple: bool) -> list[Message]:
-        return flow.prompt(state, context(tracker), simple=simple)
-
-
 class ValidateExerciseForm(FlowForm[flow.State, flow.Context, flow.Effect]):
     """Feeds answers to the exercise; stores attempts (only with consent), brings in a coach."""
 
+    guided: GuidedFlow[flow.State, flow.Context, flow.Effect] = flow
     state_slot, answer_slot = "exercise", "exercise_answer"
 
     def name(self) -> str:
         return "validate_exercise_form"
-
-    extract_exercise_answer = FlowForm.extract_answer
-    validate_exercise_answer = FlowForm.validate_answer
 
     def context(self, tracker: Tracker) -> flow.Context:
         return context(tracker)
@@ -102,12 +93,6 @@ class ValidateExerciseForm(FlowForm[flow.State, flow.Context, flow.Effect]):
     def also_answers(self, state: flow.State | None) -> frozenset[str]:
         choosing = (state.get("step") if state else None) in CHOOSING_STEPS
         return frozenset({"start_exercise"} if choosing else ())
-
-    def understands(self, state: flow.State | None, text: str, tracker: Tracker) -> bool:
-        return flow.understands(state or {}, text, context(tracker))
-
-    def advance(self, state: flow.State, answer: Answer, ctx: flow.Context) -> flow.Turn:
-        return flow.advance(state, answer, ctx)
 
     async def carry_out(
         self,
@@ -123,6 +108,10 @@ class ValidateExerciseForm(FlowForm[flow.State, flow.Context, flow.Effect]):
             case Escalate(reason):
                 return await bring_in_coach(dispatcher, tracker, reason)
         return {}
+
+
+class ActionAskExerciseAnswer(AskFlowAnswer, Action):
+    form = ValidateExerciseForm
 
 
 async def record_attempt(tracker: Tracker, attempt: exercises.Attempt) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from abc import abstractmethod
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Generic, TypeVar, cast
+from typing import Any, ClassVar, Generic, Protocol, TypeVar, cast
 
 from rasa_sdk import FormValidationAction, Tracker
 from rasa_sdk.events import EventType
@@ -154,34 +154,21 @@ def answer_text(tracker: Tracker) -> str:
 StateT = TypeVar("StateT", bound=Mapping[str, Any])
 ContextT = TypeVar("ContextT")
 EffectT = TypeVar("EffectT")
+_ContextT_contra = TypeVar("_ContextT_contra", contravariant=True)
 
 
-class AskFlowAnswer(Generic[StateT]):
-    """Ask a guided conversation's current step; after "ik snap het niet" in simpler words.
+class GuidedFlow(Protocol[StateT, _ContextT_contra, EffectT]):
+    """What a form needs of its flow module (bot.decision.flow, bot.exercises.flow)."""
 
-    A mixin, not an Action: rasa-sdk registers every Action subclass by its name. The
-    action is Rasa's ``action_ask_<answer slot>``, the one a form runs to ask for its slot.
-    """
+    def prompt(
+        self, state: StateT, ctx: _ContextT_contra, simple: bool = False
+    ) -> list[Message]: ...
 
-    state_slot: ClassVar[str]
-    answer_slot: ClassVar[str]
+    def advance(
+        self, state: StateT, answer: Answer, ctx: _ContextT_contra
+    ) -> Turn[StateT, EffectT]: ...
 
-    def name(self) -> str:
-        return f"action_ask_{self.answer_slot}"
-
-    @abstractmethod
-    def prompt(self, state: StateT, tracker: Tracker, simple: bool) -> list[Message]: ...
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        # The slot holds the plain dict the flow made: its state type, read back.
-        state = cast("StateT | None", slot_dict(tracker, self.state_slot))
-        if state is None:
-            return []
-        simple = user_answer(tracker).intent == "not_understood"
-        say(dispatcher, self.prompt(state, tracker, simple))
-        return []
+    def understands(self, state: StateT, text: str, ctx: _ContextT_contra) -> bool: ...
 
 
 class FlowForm(FormValidationAction, Generic[StateT, ContextT, EffectT]):
@@ -189,27 +176,36 @@ class FlowForm(FormValidationAction, Generic[StateT, ContextT, EffectT]):
 
     ``extract_<answer slot>`` takes the user's message as the answer unless it interrupts
     (:func:`is_answer`); ``validate_<answer slot>`` feeds it to the flow, says what the flow
-    says and carries out its effects. A form names its slots and says what differs: how
-    its flow understands, advances and what its effects do. rasa-sdk finds the two methods
-    by name, so each form binds them to its slot (``extract_decision_answer = ...``).
+    says and carries out its effects. A form names its flow module (annotated, so mypy
+    checks the module against :class:`GuidedFlow`) and slots, and says what differs: its
+    context, the intents that answer, what its effects do.
     """
 
+    guided: GuidedFlow[StateT, ContextT, EffectT]  # the flow module
     state_slot: ClassVar[str]
     answer_slot: ClassVar[str]
 
-    @abstractmethod
-    def context(self, tracker: Tracker) -> ContextT: ...
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # rasa-sdk finds a slot's extract and validate methods by the slot's name.
+        super().__init_subclass__(**kwargs)
+        if "answer_slot" in vars(cls):
+            setattr(cls, f"extract_{cls.answer_slot}", cls.extract_answer)
+            setattr(cls, f"validate_{cls.answer_slot}", cls.validate_answer)
 
     @abstractmethod
-    def understands(self, state: StateT | None, text: str, tracker: Tracker) -> bool:
-        """Whether the flow takes this typed text as its answer (it beats the NLU's guess)."""
+    def context(self, tracker: Tracker) -> ContextT: ...
 
     def also_answers(self, state: StateT | None) -> frozenset[str]:
         """Interrupting intents that are answers at this step."""
         return frozenset()
 
-    @abstractmethod
-    def advance(self, state: StateT, answer: Answer, ctx: ContextT) -> Turn[StateT, EffectT]: ...
+    def understands(self, state: StateT | None, text: str, tracker: Tracker) -> bool:
+        """Whether the flow takes this typed text as its answer (it beats the NLU's guess).
+
+        Without a state the flow reads an empty one (its states are TypedDicts of optional
+        keys).
+        """
+        return self.guided.understands(state or cast("StateT", {}), text, self.context(tracker))
 
     @abstractmethod
     async def carry_out(
@@ -223,6 +219,7 @@ class FlowForm(FormValidationAction, Generic[StateT, ContextT, EffectT]):
         """Do what the flow asked for; the slots it sets."""
 
     def state_of(self, tracker: Tracker) -> StateT | None:
+        # The slot holds the plain dict the flow made: its state type, read back.
         return cast("StateT | None", slot_dict(tracker, self.state_slot))
 
     async def extract_answer(
@@ -252,7 +249,7 @@ class FlowForm(FormValidationAction, Generic[StateT, ContextT, EffectT]):
         if state is None:  # nothing to answer to: end the form quietly
             return {self.answer_slot: "done"}
         ctx = self.context(tracker)
-        turn = self.advance(state, user_answer(tracker), ctx)
+        turn = self.guided.advance(state, user_answer(tracker), ctx)
         say(dispatcher, turn.say)
         slots: dict[str, Any] = {}
         for effect in turn.effects:
@@ -262,3 +259,27 @@ class FlowForm(FormValidationAction, Generic[StateT, ContextT, EffectT]):
             self.state_slot: turn.state,
             self.answer_slot: "done" if turn.finished else None,
         }
+
+
+class AskFlowAnswer:
+    """Ask a guided conversation's current step; after "ik snap het niet" in simpler words.
+
+    A mixin, not an Action: rasa-sdk registers every Action subclass by its name. The
+    action is Rasa's ``action_ask_<answer slot>``, the one a form runs to ask for its slot.
+    """
+
+    form: ClassVar[type[FlowForm[Any, Any, Any]]]
+
+    def name(self) -> str:
+        return f"action_ask_{self.form.answer_slot}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        form = self.form()
+        state = form.state_of(tracker)
+        if state is None:
+            return []
+        simple = user_answer(tracker).intent == "not_understood"
+        say(dispatcher, form.guided.prompt(state, form.context(tracker), simple=simple))
+        return []
