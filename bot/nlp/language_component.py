@@ -19,6 +19,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot import languages
 from bot.escalation.crisis import safety_net
 from bot.nlp import crisis_meaning
+from bot.nlp.crisis_component import EXPLICIT
 from bot.nlp.overlay import IntentOverlay, set_intent
 
 OTHER_LANGUAGE = "other_language"
@@ -31,12 +32,20 @@ MEANING = "meaning"
 def other_language(text: str, intent: str | None, crisis_level: str | None = None) -> str | None:
     """The language code to answer in, or None to keep the intent.
 
-    A crisis read by the safety net (its patterns cover English too) stays one. A "distress"
+    A crisis read by the safety net stays one, answered in the person's language when it can
+    tell which (and English gets the protocol, as Dutch does). A "distress"
     only the classifier saw is noise in a language it never learned: the answer in that
     language, with its coach button, serves the person better than a Dutch question.
     """
     if text.startswith("/"):
         return None
+    if intent == "crisis" and crisis_level == EXPLICIT:
+        # The net read a crisis in a language we answer in ("Ich will nicht mehr leben"):
+        # that language's answer, the line and an urgent coach (crisis_level_elsewhere).
+        # English keeps the protocol, as Dutch does; so does a message too short to tell
+        # its language ("quiero morir").
+        code = languages.detect(text)
+        return None if code in (None, "en") else code
     if intent in NEVER_OVERRIDE and not (intent == "distress" and crisis_level == "classifier"):
         return None
     return languages.detect(text)
@@ -50,8 +59,10 @@ def crisis_level_elsewhere(text: str, level: str | None) -> str | None:
     ``classifier`` (the line, to be safe) when the classifier feared one and the meaning
     does not contradict it; else none.
     """
-    similarity = crisis_meaning.crisis_similarity(text)
     net = safety_net()
+    if net.level(text) == "crisis":
+        return MEANING  # the net's own patterns for that language
+    similarity = crisis_meaning.crisis_similarity(text)
     if (
         similarity >= crisis_meaning.OTHER_LANGUAGE_THRESHOLD
         and net.level(text) is None

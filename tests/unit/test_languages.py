@@ -703,3 +703,18 @@ def test_the_classifier_alone_no_longer_raises_a_crisis_the_meaning_contradicts(
     assert crisis_level_elsewhere("مرحبا، أبحث عن عمل في مطعم", "classifier") is None
     assert crisis_level_elsewhere("Artık yaşamak istemiyorum, her şey çok zor", None) == "meaning"
     assert crisis_level_elsewhere("I need a job in a restaurant", None) is None
+
+
+def test_a_crisis_the_net_reads_is_answered_in_the_language_it_can_tell() -> None:
+    """The net knows plain crisis phrasings in newcomers' languages: a long one gets that
+    language's answer with the line and an urgent coach; one too short to tell which
+    language, and English, keep the crisis protocol."""
+    from bot.nlp.language_component import crisis_level_elsewhere, other_language
+
+    german = "Ich will nicht mehr leben, alles ist zu schwer"
+    assert other_language(german, "crisis", "explicit") == "de"
+    assert crisis_level_elsewhere(german, None) == "meaning"
+    assert other_language("quiero morir", "crisis", "explicit") is None
+    assert other_language("chcę umrzeć", "crisis", "explicit") is None
+    assert other_language("I want to kill myself, I can't go on", "crisis", "explicit") is None
+    assert other_language("ik wil niet meer leven", "crisis", "explicit") is None
