@@ -410,7 +410,7 @@ def test_health_endpoint(servers: str) -> None:
 
 
 def test_a_very_long_text_gets_an_answer(user: TgUser) -> None:
-    # More than Telegram lets a user send (4,096): refused at the edge (bot/runtime/inputs.py)
+    # More than Telegram lets a user send (4,096): refused at the edge (bot/channels/limits.py)
     # with a clear answer, because the NLU's memory grows with the square of its length.
     replies = user.say("ik zoek werk " * 770)  # 10 010 characters
     assert [m["text"] for m in replies] == [

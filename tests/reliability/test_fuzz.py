@@ -74,7 +74,7 @@ def test_rest_fuzz_never_gives_a_5xx(stack: Stack) -> None:
     assert not bad, f"{len(bad)} server errors: {bad[:20]}"
     statuses = {status for _, _, status in results}
     assert 200 in statuses  # most inputs are answered, not just refused
-    # A message that is no text is refused plainly (bot/runtime/inputs.py), not met
+    # A message that is no text is refused plainly (bot/channels/limits.py), not met
     # with silence.
     no_text = [s for _, c, s in results if c.kind in ("wrong_type", "no_message")]
     assert no_text and set(no_text) == {400}
