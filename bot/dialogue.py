@@ -48,8 +48,8 @@ class Escalate:
 class Turn(Generic[StateT, EffectT]):
     """One answer taken: the new state, what to say, and what the assistant must do.
 
-    The effects (store something, bring in a coach) are left to the actions, so a flow
-    stays free of Rasa and the database.
+    The effects (store something, bring in a coach) are carried out by the actions, so a
+    flow stays free of Rasa and never touches the database itself.
     """
 
     state: StateT
