@@ -13,9 +13,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-
 from bot.config import PROJECT_ROOT
+from bot.nlu_data import all_examples
 
 
 def rss_mb() -> float:
@@ -26,12 +25,8 @@ def rss_mb() -> float:
 
 
 def held_out_texts() -> list[str]:
-    texts: list[str] = []
-    for name in ("heldout.yml", "out_of_domain.yml"):
-        data = yaml.safe_load((PROJECT_ROOT / "tests" / "nlu" / name).read_text())
-        for block in data["nlu"]:
-            texts += [line[2:].strip() for line in block["examples"].splitlines() if line.strip()]
-    return list(dict.fromkeys(texts))
+    files = [PROJECT_ROOT / "tests" / "nlu" / name for name in ("heldout.yml", "out_of_domain.yml")]
+    return list(dict.fromkeys(all_examples(files)))
 
 
 def timings_ms(function: Callable[[str], object], texts: list[str]) -> list[float]:

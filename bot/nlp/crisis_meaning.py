@@ -15,16 +15,14 @@ import re
 from functools import cache
 
 import numpy as np
-import yaml
 
-from bot.config import PROJECT_ROOT
 from bot.nlp.sentence_encoder import encoder
+from bot.nlu_data import NLU_DIR, examples_by_intent
 
 # Another language: the classifier cannot read it, and the net knows only English. Not
 # used for Dutch: there "ja ik wil" lies as near "ik wil dood" as crisis phrasings do.
 OTHER_LANGUAGE_THRESHOLD = 0.62
 CRISIS_INTENT = "crisis"
-_ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 # Clause ends in the scripts people write here (the Arabic comma and question mark too).
 _CLAUSE = re.compile(r"[,.;:!?\n،؟。]+")
 # Another language, and the classifier (which reads the encoder too) fears a crisis: the
@@ -34,12 +32,7 @@ CLASSIFIER_AGREES = 0.45
 
 
 def _crisis_examples() -> list[str]:
-    found: list[str] = []
-    for path in sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            if block.get("intent") == CRISIS_INTENT:
-                lines = [line.strip()[2:] for line in block["examples"].splitlines()]
-                found += [_ANNOTATION.sub(r"\1", line) for line in lines if line]
+    found = examples_by_intent(sorted(NLU_DIR.glob("*.yml"))).get(CRISIS_INTENT, [])
     if not found:
         raise ValueError("no crisis examples in data/nlu: nothing to compare a message with")
     return found

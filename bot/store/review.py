@@ -22,7 +22,6 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
 from sqlalchemy import (
     JSON,
     Column,
@@ -45,6 +44,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.config import DEFAULT_REGION, DEFAULT_REVIEW_THRESHOLD, PROJECT_ROOT, settings
+from bot.nlu_data import ENTITY_MARKUP, all_examples
 from bot.store.db import session_scope
 from bot.store.escalations import Viewer, aware
 from bot.store.models import AuditEntry, Base, ChannelIdentity, Coach, JobSeeker, Team, utcnow
@@ -60,7 +60,6 @@ NLU_DIR = PROJECT_ROOT / "data" / "nlu"
 HELDOUT = PROJECT_ROOT / "tests" / "nlu" / "heldout.yml"
 # A mask placeholder ("[telefoon]") or entity markup: it would teach the placeholder.
 BRACKETS = re.compile(r"[\[\]]")
-ANNOTATION = re.compile(r"\[([^\]]*)\](?:\([^)]*\)|\{[^}]*\})")
 
 LABELLED, ACCEPTED, REJECTED = "labelled", "accepted", "rejected"
 EXPORTED, DUPLICATE, SKIPPED = "exported", "duplicate", "skipped"
@@ -369,25 +368,13 @@ def decide(coach_id: int, label_id: int, accept: bool) -> bool:
 
 def normalised(example: str) -> str:
     """What counts as the same example: entity markup, case, spaces and end marks aside."""
-    plain = ANNOTATION.sub(r"\1", example)
+    plain = ENTITY_MARKUP.sub(r"\1", example)
     return " ".join(plain.casefold().split()).rstrip(".!?… ")
 
 
 def known_examples(sources: Iterable[Path]) -> set[str]:
     """Every example of the Rasa NLU files under these folders or files, normalised."""
-    known: set[str] = set()
-    for source in sources:
-        files = sorted(source.rglob("*.yml")) if source.is_dir() else [source]
-        for path in files:
-            if not path.is_file():
-                continue
-            content = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            for block in content.get("nlu") or [] if isinstance(content, dict) else []:
-                examples = block.get("examples") if isinstance(block, dict) else None
-                for line in (examples or "").splitlines() if isinstance(examples, str) else []:
-                    if line.strip().startswith("- "):
-                        known.add(normalised(line.strip()[2:]))
-    return known
+    return {normalised(text) for text in all_examples(sources)}
 
 
 def nlu_yaml(examples: dict[str, list[str]], day: date) -> str:

@@ -14,6 +14,7 @@ import yaml
 
 from bot.config import PROJECT_ROOT
 from bot.nlp import evaluate
+from bot.nlu_data import examples_by_intent
 
 FLOOR = 0.93
 OUT_OF_DOMAIN_FLOOR = 0.93
@@ -21,13 +22,7 @@ INTENTS = yaml.safe_load((PROJECT_ROOT / "domain" / "core.yml").read_text())["in
 
 
 def examples(path: str) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = {}
-    for file in sorted(PROJECT_ROOT.glob(path)):
-        for block in yaml.safe_load(file.read_text()).get("nlu", []):
-            if "intent" in block:
-                lines = [line[2:] for line in block["examples"].splitlines() if line.strip()]
-                found.setdefault(block["intent"], []).extend(lines)
-    return found
+    return examples_by_intent(sorted(PROJECT_ROOT.glob(path)))
 
 
 def test_at_least_40_distinct_examples_per_contract_intent() -> None:

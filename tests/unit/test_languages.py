@@ -19,6 +19,7 @@ from actions.languages import ActionOtherLanguage
 from bot import languages
 from bot.escalation.crisis import is_crisis
 from bot.nlp.language_component import LanguageSwitch
+from bot.nlu_data import all_examples
 from tests.unit.trackers import run, slots, tracker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -424,18 +425,12 @@ UNANSWERED = [
 MIN_RECALL = 0.9
 MIN_RECALL_PER_LANGUAGE = 0.75
 
-_ENTITY = re.compile(r"\[([^\]]*)\](?:\{[^}]*\}|\([^)]*\))")
-
 
 def training_lines() -> list[str]:
     """Every example in data/nlu/*.yml and tests/nlu/heldout.yml, entity markup removed."""
-    found = []
-    for path in [*sorted((ROOT / "data" / "nlu").glob("*.yml")), ROOT / "tests/nlu/heldout.yml"]:
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            for line in (block.get("examples") or "").splitlines():
-                if line.strip().startswith("- "):
-                    found.append(_ENTITY.sub(r"\1", line.strip()[2:]).strip())
-    return found
+    return all_examples(
+        [*sorted((ROOT / "data" / "nlu").glob("*.yml")), ROOT / "tests/nlu/heldout.yml"]
+    )
 
 
 def test_the_tables_are_big_enough() -> None:
