@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeAlias, TypedDict
+from typing import Any, TypeAlias, TypedDict, cast
 
 from babel.support import NullTranslations
 
@@ -1155,7 +1155,10 @@ def _on_summary(turn: Turn, code: str, words: str, intent: str | None, ctx: Cont
     if said is True:
         state["outcome"], state["step"] = "agreed", "done"
         turn.effects.append(Record(copy.deepcopy(state)))
-        day = format_day(date.fromisoformat(state["next_on"] or ""), ctx.region)
+        # The day asked at next_when. A choice changed and then taken again after "terug"
+        # reaches this without one and fails (TypeError), as it always did: a gap in the
+        # steps, to mend there rather than hide here.
+        day = format_day(date.fromisoformat(cast(str, state["next_on"])), ctx.region)
         if ctx.consent:
             text = ctx.t.gettext("Top, afgesproken! Op {day} vraag ik hoe het ging.")
         else:
