@@ -136,8 +136,11 @@ unit: $(VENV)/.installed $(SPACY_NL) $(MO)
 core-test: setup
 	$(RASA) test core --model $(MODEL) --stories tests/conversations --fail-on-prediction-errors --out var/results/core
 
+# Two pytest-xdist workers, each with its own servers, database and ports (tests/conftest.py):
+# one Rasa server keeps about one core busy, so two use both. E2E_WORKERS=1 runs one stack.
+E2E_WORKERS ?= 2
 e2e: setup
-	$(VENV)/bin/pytest -q tests/integration
+	$(VENV)/bin/pytest -q -n $(E2E_WORKERS) --dist load tests/integration
 
 # OWASP ASVS L2 checks against the real servers and the web app (docs/security.md).
 test-security: setup

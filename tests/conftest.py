@@ -44,12 +44,15 @@ os.environ["DATABASE_URL"] = (
     _fresh_postgres_database(_SERVER) if _SERVER else f"sqlite:///{_TMP / 'test.db'}"
 )
 # Own ports, so a `make run` on the same machine is never mistaken for the test servers.
-# (Overridable, so two test runs on one machine can use different ports.)
-os.environ.setdefault("RASA_PORT", "15005")
-os.environ.setdefault("ACTION_PORT", "15055")
-os.environ.setdefault("WEB_PORT", "18080")
+# (Overridable, so two test runs on one machine can use different ports.) Under
+# pytest-xdist (`make e2e` runs two workers) each worker has its own servers, database
+# and folder: its ports are 100 higher per worker.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+os.environ.setdefault("RASA_PORT", str(15005 + 100 * _WORKER))
+os.environ.setdefault("ACTION_PORT", str(15055 + 100 * _WORKER))
+os.environ.setdefault("WEB_PORT", str(18080 + 100 * _WORKER))
 # Telegram goes to the fake Bot API server in tests/integration/fake_telegram.py.
-FAKE_TELEGRAM_PORT = int(os.environ.setdefault("FAKE_TELEGRAM_PORT", "18081"))
+FAKE_TELEGRAM_PORT = int(os.environ.setdefault("FAKE_TELEGRAM_PORT", str(18081 + 100 * _WORKER)))
 os.environ["TELEGRAM_TOKEN"] = "123456:TEST-token"
 os.environ["TELEGRAM_API_BASE"] = f"http://127.0.0.1:{FAKE_TELEGRAM_PORT}"
 # Follow-ups of agreed steps come seconds after the agreement, not on the agreed day.
