@@ -1015,10 +1015,20 @@ def _in_past(turn: Turn, day: date, ctx: Context) -> bool:
     return True
 
 
+# What "Klopt dit?" shows and "ja" stores: the summary is only reached with all of it.
+SUMMARY_NEEDS = ("choice", "next_what", "next_on", "helper")
+
+
 def _after(turn: Turn, step: str, ctx: Context) -> None:
-    """Go to the next step, or straight back to the summary when fixing one answer."""
-    if turn.state.get("fixing"):
+    """Go to the next step, or straight back to the summary when fixing one answer.
+
+    Back to the summary only when nothing it needs is missing: choosing the same option
+    again after "terug" empties the step, the day and the helper, which are then asked.
+    """
+    fixing = turn.state.get("fixing")
+    if fixing:
         turn.state["fixing"] = False
+    if fixing and all(turn.state.get(key) for key in SUMMARY_NEEDS):
         _go(turn, "summary", ctx)
     else:
         _go(turn, step, ctx)
@@ -1155,9 +1165,7 @@ def _on_summary(turn: Turn, code: str, words: str, intent: str | None, ctx: Cont
     if said is True:
         state["outcome"], state["step"] = "agreed", "done"
         turn.effects.append(Record(copy.deepcopy(state)))
-        # The day asked at next_when. A choice changed and then taken again after "terug"
-        # reaches this without one and fails (TypeError), as it always did: a gap in the
-        # steps, to mend there rather than hide here.
+        # The day asked at next_when: _after never skips to here without one.
         day = format_day(date.fromisoformat(cast(str, state["next_on"])), ctx.region)
         if ctx.consent:
             text = ctx.t.gettext("Top, afgesproken! Op {day} vraag ik hoe het ging.")

@@ -1273,3 +1273,33 @@ def test_a_crisis_word_is_only_a_command_or_a_typed_button() -> None:
     assert flow.says_command(chat.state, "ik doe da zelf", chat.ctx)
     assert not flow.says_command(chat.state, "mijn buurman helpt", chat.ctx)
     assert not flow.says_command(chat.state, "ik wil dood", chat.ctx)
+
+
+def test_back_to_the_same_choice_while_fixing_asks_what_it_emptied() -> None:
+    """Summary, "nee", fix the step, "terug", the same option again: the step, day and
+    helper were emptied, so they are asked again before "Klopt dit?" (it crashed on "ja")."""
+    chat = Chat()
+    to_summary(chat)
+    choice = chat.state["choice"]
+    chat.type("nee")
+    chat.press("change:next_what")
+    chat.type("terug")
+    assert chat.step == "decide"
+    chat.press(f"choose:{choice}")
+    chat.press("yes")
+    assert chat.step == "next_when"
+    chat.press("morgen")
+    assert chat.step == "helper"
+    chat.press("help:usual")
+    assert chat.step == "summary"
+    chat.press("yes")
+    assert chat.state["outcome"] == "agreed" and chat.state["next_on"]
+
+
+def test_fixing_one_answer_still_goes_straight_back_to_the_summary() -> None:
+    chat = Chat()
+    to_summary(chat)
+    chat.type("nee")
+    chat.press("change:next_when")
+    chat.press("over 1 week")
+    assert chat.step == "summary"
