@@ -5,10 +5,11 @@ Both were found by the reliability fuzz (tests/reliability/test_fuzz.py):
 - One REST message of 100 kB made the Rasa server grow past 20 GB and die (the
   out-of-memory killer): DIET's attention is quadratic in the number of tokens, and
   Rasa's REST channel has no length limit (the web chat has its own, 2,000
-  characters). Every channel of ours hands Rasa only messages within
-  :data:`MAX_TEXT`, Telegram's own limit (4,096 characters), so nothing a real
-  channel lets through is refused. A longer one gets the web chat's answer, "Je
-  bericht is te lang", and is neither processed nor stored.
+  characters). Every channel of ours hands Rasa only messages within :data:`MAX_TEXT`,
+  Telegram's own limit (4,096 characters), so nothing a real channel lets through is
+  refused: its blueprint wraps Rasa's handler in :func:`refuse_too_long`. A longer one
+  gets the web chat's answer, "Je bericht is te lang", and is neither processed nor
+  stored.
 - A REST body that is valid JSON but not an object (``null``, ``"hoi"``, ``[]``)
   crashed Rasa's REST channel (``req.json.get``): a 500. It is a 400 now
   (:func:`json_object_only`, used by bot/channels/rest.py), like a body that is not
@@ -23,7 +24,6 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
-from sanic.blueprints import Blueprint
 from sanic.exceptions import InvalidUsage
 
 from bot.i18n import texts
@@ -57,18 +57,6 @@ def refuse_too_long(on_new_message: OnNewMessage) -> OnNewMessage:
         return output.messages if isinstance(output, CollectingOutputChannel) else None
 
     return handle
-
-
-class LengthLimited:
-    """Mixin for an input channel: Rasa's handler reaches it through the length check.
-
-    Put it first among the bases (``class RestInput(LengthLimited, rasa.RestInput)``):
-    every message the channel's blueprint passes on goes through :func:`refuse_too_long`.
-    """
-
-    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
-        channel: Any = super()
-        return channel.blueprint(refuse_too_long(on_new_message))
 
 
 def json_object_only(body: Any) -> None:

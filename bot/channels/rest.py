@@ -10,14 +10,18 @@ door (bot/channels/limits.py).
 from __future__ import annotations
 
 from rasa.core.channels.rest import RestInput as RasaRestInput
+from sanic import Blueprint
 from sanic.request import Request
 
-from bot.channels.limits import LengthLimited, json_object_only
+from bot.channels.limits import OnNewMessage, json_object_only, refuse_too_long
 from bot.channels.telegram_render import command_payload
 
 
-class RestInput(LengthLimited, RasaRestInput):
+class RestInput(RasaRestInput):
     """Same name ("rest") and URL (/webhooks/rest/webhook) as Rasa's own."""
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        return super().blueprint(refuse_too_long(on_new_message))
 
     async def _extract_sender(self, req: Request) -> str | None:
         # request.json raises InvalidUsage (400) itself for a body that is not JSON.

@@ -40,7 +40,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from bot import media
 from bot.channels import push, telegram_render
-from bot.channels.limits import LengthLimited
+from bot.channels.limits import refuse_too_long
 from bot.channels.telegram_render import SECRET_HEADER, Inbound, Outgoing, make_bot
 from bot.config import settings
 from bot.i18n import texts
@@ -529,7 +529,7 @@ def parse_update(body: bytes) -> dict[str, Any] | None:
     return update if 0 <= update_id <= MAX_UPDATE_ID else None
 
 
-class TelegramInput(LengthLimited, InputChannel):
+class TelegramInput(InputChannel):
     """The webhook Telegram posts to: ``/webhooks/telegram/webhook``."""
 
     @classmethod
@@ -546,7 +546,7 @@ class TelegramInput(LengthLimited, InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         push.register_output(CHANNEL, push_output)
-        processor = UpdateProcessor(on_new_message)
+        processor = UpdateProcessor(refuse_too_long(on_new_message))
         telegram = Blueprint("telegram_webhook", __name__)
 
         @telegram.listener("after_server_start")

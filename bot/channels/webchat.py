@@ -29,7 +29,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import followups, push
-from bot.channels.limits import LengthLimited
+from bot.channels.limits import refuse_too_long
 from bot.channels.telegram_render import command_payload
 from bot.config import REGIONS, settings
 from bot.i18n import texts
@@ -100,7 +100,7 @@ def online(sio: AsyncServer, namespace: str | None, conversation_id: str) -> boo
         return False
 
 
-class WebChatInput(LengthLimited, SocketIOInput):
+class WebChatInput(SocketIOInput):
     @classmethod
     def name(cls) -> str:
         return CHANNEL
@@ -110,6 +110,7 @@ class WebChatInput(LengthLimited, SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Rasa's blueprint with ``enter_room`` awaited and the browser's input checked."""
+        on_new_message = refuse_too_long(on_new_message)  # its own, lower limit comes first
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=list(settings().webchat_origins))
         webhook = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio
