@@ -165,8 +165,8 @@ test-production: setup  ## the production profile end to end (Debian's PostgreSQ
 test-scaleout: setup  ## Telegram order across two Rasa replicas sharing Redis and one database (needs redis-server)
 	$(VENV)/bin/pytest -q tests/scaleout
 
-nlu-test: setup
-	$(VENV)/bin/pytest -q tests/nlu
+nlu-test: setup  ## two workers: the held-out scores and the out-of-domain share side by side
+	$(VENV)/bin/pytest -q -n 2 --dist loadgroup tests/nlu
 
 nlu-cv: setup  ## the 5-fold cross-validation gate (5 trainings; not part of make test)
 	$(VENV)/bin/pytest -q tests/nlu_cv

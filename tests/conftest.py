@@ -46,13 +46,26 @@ os.environ["DATABASE_URL"] = (
 # Own ports, so a `make run` on the same machine is never mistaken for the test servers.
 # (Overridable, so two test runs on one machine can use different ports.) Under
 # pytest-xdist (`make e2e` runs two workers) each worker has its own servers, database
-# and folder: its ports are 100 higher per worker.
+# and folder: its ports are 100 higher per worker. A worker inherits the environment of
+# the process that started it, so the offset is added to what it finds, never defaulted.
 _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-os.environ.setdefault("RASA_PORT", str(15005 + 100 * _WORKER))
-os.environ.setdefault("ACTION_PORT", str(15055 + 100 * _WORKER))
-os.environ.setdefault("WEB_PORT", str(18080 + 100 * _WORKER))
+
+
+_OFFSET_DONE = os.environ.get("WERKMAATJE_TEST_PORTS_OF") == str(_WORKER)
+
+
+def _own_port(name: str, default: int) -> int:
+    port = int(os.environ.get(name) or default) + (0 if _OFFSET_DONE else 100 * _WORKER)
+    os.environ[name] = str(port)
+    return port
+
+
+_own_port("RASA_PORT", 15005)
+_own_port("ACTION_PORT", 15055)
+_own_port("WEB_PORT", 18080)
 # Telegram goes to the fake Bot API server in tests/integration/fake_telegram.py.
-FAKE_TELEGRAM_PORT = int(os.environ.setdefault("FAKE_TELEGRAM_PORT", str(18081 + 100 * _WORKER)))
+FAKE_TELEGRAM_PORT = _own_port("FAKE_TELEGRAM_PORT", 18081)
+os.environ["WERKMAATJE_TEST_PORTS_OF"] = str(_WORKER)  # once per process, even if read twice
 os.environ["TELEGRAM_TOKEN"] = "123456:TEST-token"
 os.environ["TELEGRAM_API_BASE"] = f"http://127.0.0.1:{FAKE_TELEGRAM_PORT}"
 # Follow-ups of agreed steps come seconds after the agreement, not on the agreed day.

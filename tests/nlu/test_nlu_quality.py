@@ -56,10 +56,17 @@ def held_out_scores() -> dict[str, float]:
     return evaluate.held_out()
 
 
+# `make nlu-test` runs two pytest-xdist workers: the held-out scores (one `rasa test nlu`)
+# on one, the requests for other assistants (the model loaded in-process) on the other.
+HELD_OUT = pytest.mark.xdist_group("held_out")
+
+
+@HELD_OUT
 def test_held_out_macro_f1(held_out_scores: dict[str, float]) -> None:
     assert held_out_scores["macro_f1"] >= FLOOR, held_out_scores
 
 
+@HELD_OUT
 def test_every_intent_is_recognised_on_held_out(held_out_scores: dict[str, float]) -> None:
     weak = {k: v for k, v in held_out_scores.items() if k in INTENTS and v < 0.7}
     assert not weak
@@ -73,6 +80,7 @@ def test_out_of_domain_set_is_large_and_apart() -> None:
     assert not training & held_out
 
 
+@pytest.mark.xdist_group("out_of_domain")
 def test_requests_for_other_assistants_are_not_taken_as_ours() -> None:
     share, taken = evaluate.out_of_domain()
     assert share >= OUT_OF_DOMAIN_FLOOR, taken
