@@ -89,6 +89,11 @@ MUST_FIRE = [
 
 # Vague hopelessness: the check-in (a direct question with the line), not the protocol.
 MUST_CHECK_IN = [
+    "ik kan het zelf niet meer aan",
+    "ik kan het alleen niet meer aan",
+    "ik red het zelf niet meer",
+    "ik red het niet meer",
+    "ik red me niet meer alleen",
     "ik zie het echt niet meer zitten",
     "ik kan niks en het word toch nooit wat met mij",
     "het komt nooit meer goed met mij",
@@ -151,6 +156,8 @@ MUST_NOT_FIRE = [
     "die mail is niks waard",
     "I am bored to death",
     "I was scared to death",
+    "ik red het niet meer op tijd, de bus is te laat",
+    "ik red het zelf wel",
     # the same idioms in the languages newcomers write, and wishes about work
     "me muero de hambre",
     "me muero de risa jaja",

@@ -384,9 +384,16 @@ def test_an_unsure_problem_with_a_problem_word_is_made_sure() -> None:
         ),
         # An unsure guess at an erasure said in so many words: erase (which still confirms).
         ("ja wis alles", "affirm", "privacy_delete"),
-        # A sure guess stays; a crisis or a coach request is never overridden.
+        # A crisis is never overridden.
         ("ja wis alles", "crisis", None),
-        ("hoeveel keer moet ik solliciteren van de gemeente per maand", "request_coach", None),
+        # A coach guess for a rules question that asks for no person: the office that knows;
+        # a wish for a person said in words stays one.
+        (
+            "hoeveel keer moet ik solliciteren van de gemeente per maand",
+            "request_coach",
+            "ask_rules",
+        ),
+        ("kan ik met een coach praten over mijn uitkering?", "request_coach", "request_coach"),
     ],
 )
 def test_an_unsure_guess_gives_way_to_what_the_words_say(
