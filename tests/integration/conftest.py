@@ -31,6 +31,12 @@ def _endpoints() -> Path:
     return path
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``long`` first: with two workers, the last minutes are not one long test
+    running alone while the other worker idles."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.fixture(scope="session")
 def servers() -> Iterator[str]:
     if not MODEL.exists():

@@ -53,6 +53,7 @@ def do_exercise(chat: Chat, exercise_id: str, answers: str) -> list[dict]:
     raise AssertionError(f"{exercise_id} never ended")
 
 
+@pytest.mark.long  # every exercise in one conversation: thousands of events
 @pytest.mark.parametrize("region", ["nl_NL", "nl_BE"])
 def test_every_exercise_right_then_wrong_through_the_chat(chat: Chat, region: str) -> None:
     suggestion = start(chat, region)
