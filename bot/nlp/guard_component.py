@@ -105,7 +105,7 @@ def guarded_intent(text: str, intent: str | None, confidence: float = 1.0) -> st
     if asks_for_person(text) and (intent == COACH or intent not in NEVER_OVERRIDE):
         return COACH  # also an unsure request_coach: sure now, past the FallbackClassifier
     if intent == COACH and asks_about_rules(text):
-        return "ask_rules"  # "hoeveel keer moet ik solliciteren van de gemeente?": no wish for a person
+        return "ask_rules"  # "hoeveel keer moet ik solliciteren?": no person asked for
     if intent in ("share_problem", "ask_rules") and asks_about_rules(text):
         return "ask_rules"  # a question gets the office that knows, not sympathy
     if intent == "out_of_scope" and asks_about_rules(text, ("uitkering",)):
