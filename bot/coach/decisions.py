@@ -28,6 +28,7 @@ class DecisionRow:
     choice: str
     options_shown: str
     preferences: str
+    avoid: str
     decided_with: str
     next_step: str
     next_step_on: str
@@ -79,6 +80,7 @@ def decision_row(record: DecisionRecord, locale: str) -> DecisionRow:
         choice=_title(record.region, record.choice),
         options_shown=", ".join(_title(record.region, i) for i in record.options_shown),
         preferences=preference_names(list(record.preferences), locale),
+        avoid=preference_names(list(record.avoid), locale),
         decided_with=gettext(DECIDED_WITH.get(record.decided_with, DECIDED_WITH["not_asked"])),
         next_step=record.next_step or "",
         next_step_on=format_day(record.next_step_on, record.region) if record.next_step_on else "",

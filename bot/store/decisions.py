@@ -32,6 +32,7 @@ class DecisionRecord:
     goal: str | None
     options_shown: list[str]
     preferences: list[str]
+    avoid: list[str]
     choice: str | None
     decided_with: str
     next_step: str | None
@@ -51,6 +52,7 @@ class DecisionRecord:
             "catalogue": self.catalogue_version,
             "goal": self.goal,
             "preferences": list(self.preferences),
+            "avoid": list(self.avoid),
             "choice": self.choice,
             "next_what": self.next_step,
             "next_on": self.next_step_on.isoformat() if self.next_step_on else None,
@@ -88,6 +90,7 @@ def _record(row: Decision) -> DecisionRecord:
         goal=row.goal,
         options_shown=list(row.options_shown or []),
         preferences=list(row.preferences or []),
+        avoid=list(row.avoid or []),
         choice=row.choice,
         decided_with=row.decided_with,
         next_step=row.next_step,
@@ -146,6 +149,7 @@ def record(sender_id: str, state: dict[str, Any], followup_at: datetime | None) 
             goal=state.get("goal"),
             options_shown=list(state.get("shown") or []),
             preferences=list(state.get("preferences") or []),
+            avoid=list(state.get("avoid") or []),
             choice=state.get("choice") if status == "agreed" else None,
             # Never assumed: the talk question after the agreement fills it in.
             decided_with=_decided_with(state, status),

@@ -245,6 +245,8 @@ class Decision(Base):
     goal = Column(String(32), nullable=True)
     options_shown = Column(JSON, nullable=False, default=list)
     preferences = Column(JSON, nullable=False, default=list)
+    # Preference ids said with "geen", "niet", "zonder": "liever niet" (None before 0010).
+    avoid = Column(JSON, nullable=True, default=list)
     choice = Column(String(64), nullable=True)
     decided_with = Column(String(16), nullable=False, default="alone")  # alone / coach
     next_step = Column(Text, nullable=True)  # masked free text

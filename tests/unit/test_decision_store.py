@@ -341,3 +341,23 @@ def test_the_evaluation_keeps_its_reasons_with_the_typed_text_masked() -> None:
     assert outcome["reasons"] == ["no_answer"] and outcome["next"] == "choose_again"
     assert "jan.jansen" not in outcome["reason_text"] and len(outcome["reason_text"]) <= 200
     assert "unknown" not in outcome
+
+
+def test_what_the_job_seeker_would_rather_not_have_is_kept_and_read_in_words() -> None:
+    """ "geen vaste uren" counts in the choice: the coach sees it beside what matters."""
+    from bot.coach.decisions import decision_row
+
+    sender = new_sender()
+    decision_id = decisions.record(
+        sender, agreed(preferences=["money"], avoid=["fixed_hours"]), None
+    )
+    assert decision_id is not None
+    stored = decisions.get(sender, decision_id)
+    assert stored is not None and stored.avoid == ["fixed_hours"]
+    assert stored.as_state()["avoid"] == ["fixed_hours"]
+    row = decision_row(stored, "nl")
+    assert row.preferences and row.avoid and row.avoid != row.preferences
+    assert "fixed" not in row.avoid  # words, not ids
+    older = decisions.record(sender, agreed(), None)
+    assert older is not None
+    assert decisions.get(sender, older).avoid == []  # a record without it reads as none
