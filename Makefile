@@ -140,7 +140,7 @@ core-test: setup
 # one Rasa server keeps about one core busy, so two use both. E2E_WORKERS=1 runs one stack.
 E2E_WORKERS ?= 2
 e2e: setup
-	$(VENV)/bin/pytest -q -n $(E2E_WORKERS) --dist load --durations=15 tests/integration
+	$(VENV)/bin/pytest -q -n $(E2E_WORKERS) --dist loadgroup --durations=15 tests/integration
 
 # OWASP ASVS L2 checks against the real servers and the web app (docs/security.md).
 test-security: setup

@@ -32,8 +32,9 @@ def _endpoints() -> Path:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Tests marked ``long`` first: with two workers, the last minutes are not one long test
-    running alone while the other worker idles."""
+    """Tests marked ``long`` first: with two workers (``--dist loadgroup``: one test at a
+    time to whichever worker is free) each starts with one of them, and the last minutes
+    are not one long test running alone while the other worker idles."""
     items.sort(key=lambda item: item.get_closest_marker("long") is None)
 
 

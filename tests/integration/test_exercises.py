@@ -53,50 +53,77 @@ def do_exercise(chat: Chat, exercise_id: str, answers: str) -> list[dict]:
     raise AssertionError(f"{exercise_id} never ended")
 
 
-@pytest.mark.long  # every exercise in one conversation: thousands of events
-@pytest.mark.parametrize("region", ["nl_NL", "nl_BE"])
-def test_every_exercise_right_then_wrong_through_the_chat(chat: Chat, region: str) -> None:
-    suggestion = start(chat, region)
-    assert "Deze oefening past bij jou" in texts(suggestion)
-    assert buttons(suggestion[-1:]) == ["Ja, begin", "Kies zelf", "Stoppen"]
-    offered = catalogue(region).exercises
-    for index, exercise in enumerate(offered):
-        answers = "right" if index % 2 == 0 else "wrong"
-        said = do_exercise(chat, exercise.id, answers)
-        text = texts(said)
-        assert exercise.intro in text
-        units = sum(flow.units(q) for q in exercise.questions_for(region))
-        if answers == "right":
-            assert f"Klaar! {units} van de {units} vragen had je meteen goed." in text
-            assert "Tip:" not in text
-        else:
-            assert f"Klaar! 0 van de {units} vragen had je meteen goed." in text
-            assert "Tip:" in text and "Dit was nog lastig" in text
-        # Every image is sent with its text alternative just before it (REST splits them).
-        questions = exercise.questions_for(region)
-        used = {q.image for q in questions if q.image} | {
-            i.image for q in questions for i in q.items
-        }
-        shown = {m["image"].rsplit("/", 1)[1].removesuffix(".png") for m in said if m.get("image")}
-        assert shown == used
-        for before, message in itertools.pairwise(said):
-            if message.get("image"):
-                image_id = message["image"].rsplit("/", 1)[1].removesuffix(".png")
-                assert exercise.images[image_id]["alt"] in (before.get("text") or "")
-        # The next exercise is suggested after a pass; after a poor score, help nearby and
-        # an easier exercise or the coach.
-        if index % 2 == 0:
-            assert "Wil je die doen?" in said[-1]["text"] or "herhalen" in said[-1]["text"]
-        else:
-            assert said[-1]["text"] == "Wat wil je nu doen?"
-            assert "Praat met coach" in buttons(said[-1:])
+def check_exercise(chat: Chat, region: str, index: int, exercise: Any) -> None:
+    """Do one exercise, right for an even ``index`` and wrong for an odd one, and check
+    what the person saw: the score, the images with their text, what is offered next."""
+    answers = "right" if index % 2 == 0 else "wrong"
+    said = do_exercise(chat, exercise.id, answers)
+    text = texts(said)
+    assert exercise.intro in text
+    units = sum(flow.units(q) for q in exercise.questions_for(region))
+    if answers == "right":
+        assert f"Klaar! {units} van de {units} vragen had je meteen goed." in text
+        assert "Tip:" not in text
+    else:
+        assert f"Klaar! 0 van de {units} vragen had je meteen goed." in text
+        assert "Tip:" in text and "Dit was nog lastig" in text
+    # Every image is sent with its text alternative just before it (REST splits them).
+    questions = exercise.questions_for(region)
+    used = {q.image for q in questions if q.image} | {i.image for q in questions for i in q.items}
+    shown = {m["image"].rsplit("/", 1)[1].removesuffix(".png") for m in said if m.get("image")}
+    assert shown == used
+    for before, message in itertools.pairwise(said):
+        if message.get("image"):
+            image_id = message["image"].rsplit("/", 1)[1].removesuffix(".png")
+            assert exercise.images[image_id]["alt"] in (before.get("text") or "")
+    # The next exercise is suggested after a pass; after a poor score, help nearby and
+    # an easier exercise or the coach.
+    if answers == "right":
+        assert "Wil je die doen?" in said[-1]["text"] or "herhalen" in said[-1]["text"]
+    else:
+        assert said[-1]["text"] == "Wat wil je nu doen?"
+        assert "Praat met coach" in buttons(said[-1:])
+
+
+def check_stored(chat: Chat, region: str, done: list[Any], first_index: int = 0) -> None:
     stored = exercises.of_sender(chat.sender)
-    assert [a.exercise_id for a in stored] == [e.id for e in offered]
-    for index, attempt in enumerate(stored):
+    assert [a.exercise_id for a in stored] == [e.id for e in done]
+    for index, attempt in enumerate(stored, start=first_index):
         assert attempt.region == region and attempt.finished
         assert attempt.passed is (index % 2 == 0)
         assert attempt.score == (100 if index % 2 == 0 else 0)
         assert attempt.seconds >= 0 and attempt.answers >= attempt.questions
+
+
+# Each exercise of each region in a conversation of its own: the conversations run side by
+# side on the test workers (one conversation of all of them took seven minutes alone).
+EVERY_EXERCISE = [
+    pytest.param(region, index, id=f"{region}-{exercise.id}")
+    for region in ("nl_NL", "nl_BE")
+    for index, exercise in enumerate(catalogue(region).exercises)
+]
+
+
+@pytest.mark.parametrize(("region", "index"), EVERY_EXERCISE)
+def test_every_exercise_right_or_wrong_through_the_chat(
+    chat: Chat, region: str, index: int
+) -> None:
+    suggestion = start(chat, region)
+    assert "Deze oefening past bij jou" in texts(suggestion)
+    exercise = catalogue(region).exercises[index]
+    check_exercise(chat, region, index, exercise)
+    check_stored(chat, region, [exercise], first_index=index)
+
+
+@pytest.mark.long  # several exercises in one conversation, as a person who keeps going
+@pytest.mark.parametrize("region", ["nl_NL", "nl_BE"])
+def test_one_exercise_after_another_in_one_conversation(chat: Chat, region: str) -> None:
+    suggestion = start(chat, region)
+    assert buttons(suggestion[-1:]) == ["Ja, begin", "Kies zelf", "Stoppen"]
+    done = catalogue(region).exercises[:4]
+    for index, exercise in enumerate(done):
+        check_exercise(chat, region, index, exercise)
+    check_stored(chat, region, done)
 
 
 def test_images_are_served_as_png(chat: Chat, web: str) -> None:
