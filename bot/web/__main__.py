@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 import uvicorn
 
-from bot.config import settings
-from bot.web.app import create_app
-from bot.web.logs import log_config
+from bot.config import SettingsError, settings
 
 
 def main() -> None:
@@ -16,6 +15,15 @@ def main() -> None:
     # Loopback by default; a container or a reverse proxy on another host needs 0.0.0.0.
     parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
+    try:
+        settings()  # a wrong value is one line, as in bot.cli and bot.launch
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    # Imported once the settings are known good: the dashboard reads some at import.
+    from bot.web.app import create_app
+    from bot.web.logs import log_config
+
     uvicorn.run(
         create_app(),
         host=args.host,

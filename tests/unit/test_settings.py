@@ -301,7 +301,7 @@ def test_the_cli_checks_the_production_settings_too(
     assert capsys.readouterr().err.startswith("error: PROD_RASA_PORTS='25005,zes' ")
 
 
-@pytest.mark.parametrize("module", ["bot.cli run", "bot.launch actions"])
+@pytest.mark.parametrize("module", ["bot.cli run", "bot.launch actions", "bot.web"])
 def test_a_process_started_with_a_wrong_value_exits_2_without_a_traceback(module: str) -> None:
     env = {**os.environ, "FOLLOWUP_HOUR": "25", "TELEGRAM_SECRET": "geheim met spaties"}
     done = subprocess.run(
