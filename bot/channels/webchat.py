@@ -29,10 +29,9 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels import followups, push
-from bot.channels.limits import refuse_too_long
+from bot.channels.limits import refuse_too_long, too_long_text
 from bot.channels.telegram_render import command_payload
 from bot.config import REGIONS, settings
-from bot.i18n import texts
 
 logger = logging.getLogger(__name__)
 
@@ -157,10 +156,7 @@ class WebChatInput(SocketIOInput):
             if not text:
                 return
             if len(text) > MAX_MESSAGE:
-                region = clean_metadata(data.get(self.metadata_key)).get("region")
-                too_long = texts(region).gettext(
-                    "Je bericht is te lang. Schrijf het korter, in een paar zinnen."
-                )
+                too_long = too_long_text(clean_metadata(data.get(self.metadata_key)))
                 await sio.emit(
                     self.bot_message_evt, {"text": too_long}, room=sid, namespace=namespace
                 )

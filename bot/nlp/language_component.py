@@ -60,12 +60,13 @@ def crisis_level_elsewhere(text: str, level: str | None) -> str | None:
     does not contradict it; else none.
     """
     net = safety_net()
-    if net.level(text) == "crisis":
+    by_net = net.level(text)
+    if by_net == "crisis":
         return MEANING  # the net's own patterns for that language
     similarity = crisis_meaning.crisis_similarity(text)
     if (
         similarity >= crisis_meaning.OTHER_LANGUAGE_THRESHOLD
-        and net.level(text) is None
+        and by_net is None
         and not net.only_idiom(text)
     ):
         return MEANING
